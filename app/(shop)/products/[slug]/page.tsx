@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { cache } from 'react';
+import { findProductBySlug } from '@/lib/catalog';
+import { formatMoney, formatVatRate } from '@/lib/money';
+import { AddToCartForm } from './add-to-cart-form';
+
+type Props = { params: Promise<{ slug: string }> };
+
+// Metadata and page share one lookup per request.
+const productForPage = cache(findProductBySlug);
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const product = await productForPage((await params).slug);
+  return { title: product?.name ?? 'Product not found' };
+}
+
+export default async function ProductPage({ params }: Props) {
+  const product = await productForPage((await params).slug);
+  if (!product) notFound();
+  return (
+    <article className="product">
+      {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
+      <img src={product.imagePath} alt={product.name} width={400} height={400} className="product-image" />
+      <div className="product-info">
+        <h1>{product.name}</h1>
+        <p className="price price-large">{formatMoney(product.priceOre)}</p>
+        <p className="muted">Including {formatVatRate(product.taxRateBp)} VAT · Article {product.sku}</p>
+        <p>{product.description}</p>
+        <AddToCartForm slug={product.slug} />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,136 @@
+// The environment, read and validated once. Every other module asks getConfig() instead of
+// touching process.env, so a bad setting fails at startup with a sentence, not deep in a request.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const APP_SCHEMES = ['seqr-demo', 'seqr'] as const;
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a port number, such as ${fallback}.` })
+    .int({ error: `${name} must be a whole number between 1 and 65535.` })
+    .min(1, { error: `${name} must be a whole number between 1 and 65535.` })
+    .max(65535, { error: `${name} must be a whole number between 1 and 65535.` })
+    .default(fallback);
+
+const httpUrl = (name: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `${name} must be an http:// or https:// URL.` })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port('PORT', 3000),
+  PUBLIC_BASE_URL: httpUrl('PUBLIC_BASE_URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : value))
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, {
+          error: 'DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:5432/db), or unset for the embedded database.',
+        })
+        .optional(),
+    )
+    .optional(),
+  DATA_DIR: optionalText,
+  SEQR_SANDBOX_PORT: port('SEQR_SANDBOX_PORT', 8090),
+  SEQR_WSDL_URL: httpUrl('SEQR_WSDL_URL').optional(),
+  SEQR_TERMINAL_ID: optionalText,
+  SEQR_TERMINAL_PASSWORD: optionalText,
+  SEQR_APP_SCHEME: z
+    .enum(APP_SCHEMES, { error: 'SEQR_APP_SCHEME must be "seqr-demo" (the demo app) or "seqr" (the production app).' })
+    .default('seqr-demo'),
+  ADMIN_PASSWORD: optionalText,
+});
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  publicBaseUrl: string;
+  /** Where embedded state lives: the PGlite database and the sandbox's store. */
+  dataDir: string;
+  database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string };
+  seqr: {
+    wsdlUrl: string;
+    /** The SOAP endpoint: the WSDL URL without its query. */
+    endpointUrl: string;
+    terminalId: string;
+    terminalPassword: string;
+    appScheme: (typeof APP_SCHEMES)[number];
+    /** True when the shop talks to the local sandbox (enables the wallet-simulator link). */
+    usesSandbox: boolean;
+    sandboxPort: number;
+    sandboxBaseUrl: string;
+  };
+  adminPassword: string | undefined;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const SANDBOX_TERMINAL_ID = 'demo-webshop';
+export const SANDBOX_TERMINAL_PASSWORD = 'demo-password';
+export const SANDBOX_SOAP_PATH = '/soap/merchant/cashregister-2';
+
+/** Parse an environment into a Config. Pure: tests pass their own environment. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.DATA_DIR ?? '.data');
+  const sandboxBaseUrl = `http://localhost:${e.SEQR_SANDBOX_PORT}`;
+  const wsdlUrl = e.SEQR_WSDL_URL ?? `${sandboxBaseUrl}${SANDBOX_SOAP_PATH}?wsdl`;
+  const endpointUrl = wsdlUrl.replace(/\?.*$/, '');
+  const usesSandbox = e.SEQR_WSDL_URL === undefined || endpointUrl.startsWith(sandboxBaseUrl);
+
+  const problems: string[] = [];
+  if (!usesSandbox && !e.SEQR_TERMINAL_ID) {
+    problems.push('SEQR_TERMINAL_ID is missing: set it to the terminal id SEQR issued for this shop (SEQR_WSDL_URL points at a real SEQR endpoint).');
+  }
+  if (!usesSandbox && !e.SEQR_TERMINAL_PASSWORD) {
+    problems.push('SEQR_TERMINAL_PASSWORD is missing: set it to the terminal password SEQR issued for this shop (SEQR_WSDL_URL points at a real SEQR endpoint).');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    dataDir,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dir: path.join(dataDir, 'db') },
+    seqr: {
+      wsdlUrl,
+      endpointUrl,
+      terminalId: e.SEQR_TERMINAL_ID ?? SANDBOX_TERMINAL_ID,
+      terminalPassword: e.SEQR_TERMINAL_PASSWORD ?? SANDBOX_TERMINAL_PASSWORD,
+      appScheme: e.SEQR_APP_SCHEME,
+      usesSandbox,
+      sandboxPort: e.SEQR_SANDBOX_PORT,
+      sandboxBaseUrl,
+    },
+    adminPassword: e.ADMIN_PASSWORD,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

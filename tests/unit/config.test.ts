@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig } from '../../lib/config';
+
+test('with no environment the shop uses the embedded database and the local sandbox', () => {
+  const config = parseConfig({}, '/srv/shop');
+  assert.equal(config.port, 3000);
+  assert.equal(config.publicBaseUrl, 'http://localhost:3000');
+  assert.deepEqual(config.database, { kind: 'pglite', dir: '/srv/shop/.data/db' });
+  assert.equal(config.seqr.wsdlUrl, 'http://localhost:8090/soap/merchant/cashregister-2?wsdl');
+  assert.equal(config.seqr.endpointUrl, 'http://localhost:8090/soap/merchant/cashregister-2');
+  assert.equal(config.seqr.terminalId, 'demo-webshop');
+  assert.equal(config.seqr.appScheme, 'seqr-demo');
+  assert.equal(config.seqr.usesSandbox, true);
+});
+
+test('a real SEQR endpoint needs the terminal credentials, and says so', () => {
+  assert.throws(
+    () => parseConfig({ SEQR_WSDL_URL: 'https://extdev.seqr.com/soap/merchant/cashregister-2?wsdl' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /SEQR_TERMINAL_ID is missing/);
+      assert.match(error.message, /SEQR_TERMINAL_PASSWORD is missing/);
+      return true;
+    },
+  );
+  const config = parseConfig({
+    SEQR_WSDL_URL: 'https://extdev.seqr.com/soap/merchant/cashregister-2?wsdl',
+    SEQR_TERMINAL_ID: '87e791f9e24148a6892c52aa85bb0331',
+    SEQR_TERMINAL_PASSWORD: 'secret',
+    SEQR_APP_SCHEME: 'seqr',
+    DATABASE_URL: 'postgresql://shop@db:5432/shop',
+    PUBLIC_BASE_URL: 'https://shop.example/',
+  });
+  assert.equal(config.seqr.usesSandbox, false);
+  assert.equal(config.seqr.endpointUrl, 'https://extdev.seqr.com/soap/merchant/cashregister-2');
+  assert.deepEqual(config.database, { kind: 'postgres', url: 'postgresql://shop@db:5432/shop' });
+  assert.equal(config.publicBaseUrl, 'https://shop.example');
+});
+
+test('bad values are reported as sentences naming the variable', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /PORT must be a port number/],
+    [{ PORT: '70000' }, /PORT must be a whole number between 1 and 65535/],
+    [{ SEQR_APP_SCHEME: 'http' }, /SEQR_APP_SCHEME must be "seqr-demo" \(the demo app\) or "seqr"/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a PostgreSQL URL/],
+    [{ PUBLIC_BASE_URL: 'shop.example' }, /PUBLIC_BASE_URL must be an http:\/\/ or https:\/\/ URL/],
+  ];
+  for (const [env, message] of cases) assert.throws(() => parseConfig(env), message);
+});
+
+test('an empty DATABASE_URL means the embedded database', () => {
+  assert.equal(parseConfig({ DATABASE_URL: '' }).database.kind, 'pglite');
+});
