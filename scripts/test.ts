@@ -1,0 +1,50 @@
+// `npm test`: every test, in order: unit, integration (real embedded database), then browser tests
+// in Debian's Chromium, installed with apt when it is missing and we are root.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function ensureDebianPackages(check: () => boolean, packages: string[], why: string): void {
+  if (check()) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`${why} is missing. Install it with: sudo apt-get install -y ${packages.join(' ')}  (or run npm test as root to install it automatically).`);
+    process.exit(1);
+  }
+  console.log(`Installing ${packages.join(', ')} with apt (${why} is missing)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) {
+      console.error(`apt-get ${args[0]} failed, so ${why} could not be installed; the tests cannot run without it.`);
+      process.exit(1);
+    }
+  }
+  if (!check()) {
+    console.error(`${why} is still missing after installing ${packages.join(' ')}.`);
+    process.exit(1);
+  }
+}
+
+ensureDebianPackages(() => fs.existsSync(CHROMIUM), ['chromium'], `Chromium (${CHROMIUM})`);
+
+const steps: { name: string; args: string[] }[] = [
+  { name: 'unit', args: ['run', '--silent', 'test:unit'] },
+  { name: 'integration', args: ['run', '--silent', 'test:integration'] },
+  { name: 'browser (Playwright)', args: ['run', '--silent', 'test:e2e'] },
+];
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const failed: string[] = [];
+for (const step of steps) {
+  console.log(`\n=== ${step.name} tests`);
+  const result = spawnSync('npm', step.args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) failed.push(step.name);
+}
+if (failed.length > 0) {
+  console.error(`\nFailed: ${failed.join(', ')} tests.`);
+  process.exit(1);
+}
+console.log('\nAll test suites passed.');
