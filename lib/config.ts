@@ -49,6 +49,16 @@ const EnvSchema = z.object({
   SEQR_APP_SCHEME: z
     .enum(APP_SCHEMES, { error: 'SEQR_APP_SCHEME must be "seqr-demo" (the demo app) or "seqr" (the production app).' })
     .default('seqr-demo'),
+  SEQR_CLIENT_ID: z.string().trim().min(1).max(80).default('Nordvik'),
+  SEQR_TIMEOUT_MS: z.coerce
+    .number({ error: 'SEQR_TIMEOUT_MS must be a number of milliseconds, such as 10000.' })
+    .int({ error: 'SEQR_TIMEOUT_MS must be a whole number of milliseconds.' })
+    .min(100, { error: 'SEQR_TIMEOUT_MS must be at least 100 ms.' })
+    .max(120_000, { error: 'SEQR_TIMEOUT_MS must be at most 120000 ms.' })
+    .default(10_000),
+  SEQR_RESELLER_ID: optionalText,
+  SEQR_RESELLER_USER_ID: optionalText,
+  SEQR_RESELLER_PASSWORD: optionalText,
   ADMIN_PASSWORD: optionalText,
 });
 
@@ -70,6 +80,11 @@ export type Config = {
     usesSandbox: boolean;
     sandboxPort: number;
     sandboxBaseUrl: string;
+    /** Sent as context/clientId on every call: the company name, as certification asks. */
+    clientId: string;
+    timeoutMs: number;
+    /** RESELLERUSER credentials for day close and reports; the terminal's are used when unset. */
+    reseller: { id: string; userId: string; password: string } | undefined;
   };
   adminPassword: string | undefined;
 };
@@ -105,6 +120,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if (!usesSandbox && !e.SEQR_TERMINAL_PASSWORD) {
     problems.push('SEQR_TERMINAL_PASSWORD is missing: set it to the terminal password SEQR issued for this shop (SEQR_WSDL_URL points at a real SEQR endpoint).');
   }
+  const resellerParts = [e.SEQR_RESELLER_ID, e.SEQR_RESELLER_PASSWORD];
+  if (resellerParts.some(Boolean) && !resellerParts.every(Boolean)) {
+    problems.push('SEQR_RESELLER_ID and SEQR_RESELLER_PASSWORD go together: set both, or neither to use the terminal credentials for reports.');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -122,6 +141,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       usesSandbox,
       sandboxPort: e.SEQR_SANDBOX_PORT,
       sandboxBaseUrl,
+      clientId: e.SEQR_CLIENT_ID,
+      timeoutMs: e.SEQR_TIMEOUT_MS,
+      reseller:
+        e.SEQR_RESELLER_ID && e.SEQR_RESELLER_PASSWORD
+          ? { id: e.SEQR_RESELLER_ID, userId: e.SEQR_RESELLER_USER_ID ?? '9900', password: e.SEQR_RESELLER_PASSWORD }
+          : undefined,
     },
     adminPassword: e.ADMIN_PASSWORD,
   };

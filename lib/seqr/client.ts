@@ -1,0 +1,397 @@
+// The shop's SEQR client: one typed function per merchant operation over the `soap` package.
+// The WSDL (the same file the sandbox serves) is parsed once per process; every request carries
+// clientId, a traceable clientReference and clientRequestTimeout=0 (certification P1/P2); every
+// response is validated with zod; every call is logged with operation, result code and duration.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import soap from 'soap';
+import { z } from 'zod';
+import { oreToDecimalString } from '../money';
+import { SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
+import { describeResultCode } from './result-codes';
+import {
+  BaseResponseSchema,
+  ExecuteReportResponseSchema,
+  InvoiceInputSchema,
+  MarkTransactionPeriodResponseSchema,
+  PaymentStatusResponseSchema,
+  ReceiptDocumentInputSchema,
+  RefundInputSchema,
+  RegisterTerminalResponseSchema,
+  ReportInputSchema,
+  SendInvoiceResponseSchema,
+  type Invoice,
+  type InvoiceInput,
+  type InvoiceRowInput,
+  type PaymentStatus,
+  type ReceiptDocumentInput,
+  type RefundInput,
+  type Report,
+  type ReportInput,
+  type SentInvoice,
+} from './types';
+
+export const WSDL_PATH = path.join(process.cwd(), 'lib', 'seqr', 'merchant.wsdl');
+const CLIENT_NAME = 'seqr-shop 0.1';
+const requiredString = z.string().min(1);
+
+export type Credentials = { id: string; password: string };
+export type ResellerCredentials = { id: string; userId: string; password: string };
+
+/** One line of the SOAP call log; also handed to per-call observers (the order timeline). */
+export type SeqrCallRecord = {
+  operation: SeqrOperation;
+  clientReference: string;
+  durationMs: number;
+  resultCode?: number;
+  resultName?: string;
+  failure?: TransportFailure;
+  attempt: number;
+};
+
+export type SeqrClientOptions = {
+  endpointUrl: string;
+  terminal: Credentials;
+  reseller?: ResellerCredentials;
+  clientId: string;
+  timeoutMs: number;
+  /** Extra attempts for safe reads (getPaymentStatus, executeReport) after transport errors or 90/93/94. */
+  readRetries?: number;
+  retryDelayMs?: number;
+  wsdlPath?: string;
+  log?: (record: SeqrCallRecord) => void;
+};
+
+export type CallOptions = {
+  timeoutMs?: number;
+  /** Stored with the request at SEQR (≤ 80 chars), e.g. the order number. */
+  clientComment?: string;
+  onCall?: (record: SeqrCallRecord) => void;
+};
+
+export class SeqrInputError extends Error {
+  override readonly name = 'SeqrInputError';
+}
+
+function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SeqrInputError(`The ${what} is not valid: ${issue?.path.join('.') || 'value'} ${issue?.message ?? ''}`.trim());
+  }
+  return parsed.data;
+}
+
+/** Drop undefined so node-soap emits no empty elements (SEQR omits nulls, PROTOCOL.md §1.2). */
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const amount = (ore: number, currency: string) => ({ currency, value: oreToDecimalString(ore) });
+
+/** 2500 bp -> "25", 1250 -> "12.5": itemTaxRate is a percentage (pitfall 11). */
+function percentFromBasisPoints(bp: number): string {
+  const whole = Math.floor(bp / 100);
+  const rest = bp % 100;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
+}
+
+// Element order below is SEQR's wire order (PROTOCOL.md §3).
+function invoiceRowXml(row: z.output<typeof InvoiceInputSchema>['rows'][number], currency: string) {
+  return compact({
+    itemDescription: row.description,
+    itemDiscount: row.discountOre === undefined ? undefined : amount(row.discountOre, currency),
+    itemEAN: row.ean,
+    itemQuantity: String(row.quantity),
+    itemSKU: row.sku,
+    itemTaxRate: row.taxRateBp === undefined ? undefined : percentFromBasisPoints(row.taxRateBp),
+    itemTotalAmount: amount(row.totalOre, currency),
+    itemUnit: row.unit,
+    itemUnitPrice: row.unitPriceOre === undefined ? undefined : amount(row.unitPriceOre, currency),
+  });
+}
+
+function invoiceXml(invoice: Partial<Invoice> & Pick<Invoice, 'title' | 'totalOre' | 'currency' | 'rows'>) {
+  return compact({
+    paymentMode: invoice.paymentMode,
+    acknowledgmentMode: invoice.acknowledgmentMode,
+    issueDate: invoice.issueDate?.toISOString(),
+    title: invoice.title,
+    clientInvoiceId: invoice.clientInvoiceId,
+    invoiceRows: invoice.rows.length > 0 ? { invoiceRow: invoice.rows.map((row) => invoiceRowXml(row, invoice.currency)) } : undefined,
+    totalAmount: amount(invoice.totalOre, invoice.currency),
+    cashierId: invoice.cashierId,
+    footer: invoice.footer,
+    backURL: invoice.backUrl,
+    notificationUrl: invoice.notificationUrl,
+    commitReservationTimeout: invoice.commitReservationTimeoutS,
+  });
+}
+
+function classifyTransportError(error: unknown): { failure: TransportFailure; detail: string; httpStatus?: number } {
+  const e = error as {
+    code?: string;
+    message?: string;
+    response?: { status?: number };
+    root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; faultstring?: string } } } };
+    body?: unknown;
+  };
+  const fault = e.root?.Envelope?.Body?.Fault;
+  const status = e.response?.status;
+  if (fault) return { failure: 'soap-fault', detail: `${fault.faultcode ?? 'Fault'}: ${fault.faultstring ?? ''}`.trim(), httpStatus: status };
+  if (e.code === 'ECONNREFUSED') return { failure: 'refused', detail: '' };
+  if (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return { failure: 'timeout', detail: '' };
+  if (status !== undefined && status >= 400) return { failure: 'http-status', detail: `HTTP ${status}.`, httpStatus: status };
+  if (status !== undefined) return { failure: 'unparsable', detail: e.message ?? '', httpStatus: status };
+  return { failure: 'network', detail: e.code ?? e.message ?? String(error) };
+}
+
+type SoapMethod = (args: unknown, options: Record<string, unknown>) => Promise<[Record<string, unknown> | null, ...unknown[]]>;
+
+export type SeqrClient = ReturnType<typeof createSeqrClient>;
+
+export function createSeqrClient(options: SeqrClientOptions) {
+  const readRetries = options.readRetries ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 250;
+  const log = options.log ?? defaultLog;
+  let soapClient: Promise<soap.Client> | undefined;
+
+  function getSoapClient(): Promise<soap.Client> {
+    soapClient ??= soap
+      .createClientAsync(options.wsdlPath ?? WSDL_PATH, { endpoint: options.endpointUrl, disableCache: false })
+      .catch((error: unknown) => {
+        soapClient = undefined; // a local file should always parse; if not, try again next call
+        throw error;
+      });
+    return soapClient;
+  }
+
+  function context(principal: 'terminal' | 'reseller', clientReference: string, clientComment?: string) {
+    const reseller = principal === 'reseller' ? options.reseller : undefined;
+    return compact({
+      channel: 'WS',
+      clientComment: clientComment?.slice(0, 80),
+      clientId: options.clientId,
+      clientReference,
+      clientRequestTimeout: 0,
+      initiatorPrincipalId: reseller
+        ? { id: reseller.id, type: 'RESELLERUSER', userId: reseller.userId }
+        : { id: options.terminal.id, type: 'TERMINALID' },
+      password: reseller ? reseller.password : options.terminal.password,
+    });
+  }
+
+  async function call<S extends z.ZodType>(
+    operation: SeqrOperation,
+    body: Record<string, unknown>,
+    schema: S,
+    callOptions: CallOptions & { principal?: 'terminal' | 'reseller'; safeRead?: boolean },
+  ): Promise<z.output<S>> {
+    const attempts = callOptions.safeRead ? 1 + readRetries : 1;
+    for (let attempt = 1; ; attempt++) {
+      // ≤ 32 characters, unique per request, so a call can be found in SEQR's logs.
+      const clientReference = `${CLIENT_NAME} ${randomBytes(6).toString('base64url')}`;
+      const started = performance.now();
+      const finish = (extra: Partial<SeqrCallRecord>) => {
+        const record: SeqrCallRecord = { operation, clientReference, durationMs: Math.round(performance.now() - started), attempt, ...extra };
+        log(record);
+        callOptions.onCall?.(record);
+      };
+      let outcome: { retry: boolean; error: Error };
+      try {
+        const client = await getSoapClient();
+        const method = (client as unknown as Record<string, SoapMethod>)[`${operation}Async`];
+        if (!method) throw new Error(`the WSDL has no operation ${operation}`);
+        const [result] = await method.call(client, { context: context(callOptions.principal ?? 'terminal', clientReference, callOptions.clientComment), ...body }, {
+          timeout: callOptions.timeoutMs ?? options.timeoutMs,
+        });
+        const returned = result?.return;
+        const base = BaseResponseSchema.safeParse(returned);
+        if (!base.success) {
+          finish({ failure: 'invalid-response' });
+          throw new SeqrTransportError(operation, 'invalid-response', 'The response has no result code.');
+        }
+        const { resultCode } = base.data;
+        finish({ resultCode, resultName: describeResultCode(resultCode).name });
+        if (resultCode !== 0) {
+          const error = new SeqrResultError(operation, resultCode, base.data.resultDescription);
+          outcome = { retry: error.retryable && resultCode !== 2, error };
+        } else {
+          const parsed = schema.safeParse(returned);
+          if (parsed.success) return parsed.data;
+          const issue = parsed.error.issues[0];
+          throw new SeqrTransportError(operation, 'invalid-response', `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+        }
+      } catch (error) {
+        if (error instanceof SeqrTransportError) {
+          outcome = { retry: true, error };
+        } else if (error instanceof SeqrResultError) {
+          throw error;
+        } else {
+          const { failure, detail, httpStatus } = classifyTransportError(error);
+          finish({ failure });
+          outcome = { retry: true, error: new SeqrTransportError(operation, failure, detail, { cause: error, httpStatus }) };
+        }
+      }
+      if (!outcome.retry || attempt >= attempts) throw outcome.error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
+    }
+  }
+
+  return {
+    /** Issue an invoice. Never retried: a retry after an unknown outcome could issue a second one. */
+    async sendInvoice(input: InvoiceInput, callOptions: CallOptions = {}): Promise<SentInvoice> {
+      const invoice = parseInput(InvoiceInputSchema, input, 'invoice');
+      const response = await call('sendInvoice', { invoice: invoiceXml(invoice) }, SendInvoiceResponseSchema, callOptions);
+      return { invoiceReference: response.invoiceReference, invoiceQRCode: response.invoiceQRCode };
+    },
+
+    /** Read (and, when PAID, confirm) an invoice's status. Safe to retry. */
+    async getPaymentStatus(invoiceReference: string, invoiceVersion = 0, callOptions: CallOptions = {}): Promise<PaymentStatus> {
+      const response = await call(
+        'getPaymentStatus',
+        { invoiceReference: requireText(invoiceReference, 'invoice reference'), invoiceVersion },
+        PaymentStatusResponseSchema,
+        { ...callOptions, safeRead: true },
+      );
+      return compact({
+        status: response.status,
+        version: response.version,
+        ersReference: response.ersReference ?? response.receipt?.paymentReference,
+        receipt: response.receipt,
+        customerTokens: response.customerTokens,
+      }) as PaymentStatus;
+    },
+
+    /** Cancel an unpaid invoice. 95/50/51/48 arrive as SeqrResultError for the caller to judge (§6.4). */
+    async cancelInvoice(invoiceReference: string, callOptions: CallOptions = {}): Promise<void> {
+      await call('cancelInvoice', { invoiceReference: requireText(invoiceReference, 'invoice reference') }, BaseResponseSchema, callOptions);
+    },
+
+    async updateInvoice(invoiceReference: string, input: InvoiceInput, callOptions: CallOptions = {}): Promise<void> {
+      const invoice = parseInput(InvoiceInputSchema, input, 'invoice');
+      await call('updateInvoice', { invoiceReference: requireText(invoiceReference, 'invoice reference'), invoice: invoiceXml(invoice) }, BaseResponseSchema, callOptions);
+    },
+
+    async commitReservation(invoiceReference: string, amountOre?: number, currency = 'SEK', callOptions: CallOptions = {}): Promise<void> {
+      await call(
+        'commitReservation',
+        compact({ amount: amountOre === undefined ? undefined : amount(amountOre, currency), invoiceReference: requireText(invoiceReference, 'invoice reference') }),
+        BaseResponseSchema,
+        callOptions,
+      );
+    },
+
+    /** Attach the shop's receipt to a payment (or refund). Returns SEQR's reference for the document. */
+    async submitPaymentReceipt(ersReference: string, document: ReceiptDocumentInput, callOptions: CallOptions = {}): Promise<{ ersReference?: string }> {
+      const doc = parseInput(ReceiptDocumentInputSchema, document, 'receipt document');
+      const data = typeof doc.data === 'string' ? Buffer.from(doc.data, 'utf8') : doc.data;
+      const response = await call(
+        'submitPaymentReceipt',
+        {
+          ersReference: requireText(ersReference, 'payment reference'),
+          receiptDocument: { mimeType: doc.mimeType, receiptData: data.toString('base64'), receiptType: doc.receiptType },
+        },
+        BaseResponseSchema,
+        callOptions,
+      );
+      return compact({ ersReference: response.ersReference });
+    },
+
+    /** Refund part or all of a payment. Never retried (a retry could refund twice). */
+    async refundPayment(paymentErsReference: string, refund: RefundInput, callOptions: CallOptions = {}): Promise<{ ersReference: string }> {
+      const invoice = parseInput(RefundInputSchema, refund, 'refund');
+      const response = await call(
+        'refundPayment',
+        { ersReference: requireText(paymentErsReference, 'payment reference'), invoice: invoiceXml(invoice) },
+        BaseResponseSchema.extend({ ersReference: BaseResponseSchema.shape.ersReference.pipe(requiredString) }),
+        callOptions,
+      );
+      return { ersReference: response.ersReference };
+    },
+
+    /** POS only: create a cash-register terminal (needs reseller credentials). */
+    async registerTerminal(input: { externalTerminalId: string; password: string; name: string }, callOptions: CallOptions = {}): Promise<{ terminalId: string }> {
+      const response = await call(
+        'registerTerminal',
+        { externalTerminalId: input.externalTerminalId, password: input.password, name: input.name },
+        RegisterTerminalResponseSchema,
+        { ...callOptions, principal: 'reseller' },
+      );
+      return { terminalId: response.terminalId };
+    },
+
+    /** POS only: deregister the terminal of these credentials. */
+    async unregisterTerminal(callOptions: CallOptions = {}): Promise<void> {
+      await call('unregisterTerminal', {}, BaseResponseSchema, callOptions);
+    },
+
+    /** POS only: bind a static sticker code to the terminal. */
+    async assignSeqrId(seqrId: string, callOptions: CallOptions = {}): Promise<void> {
+      await call('assignSeqrId', { seqrId: requireText(seqrId, 'SEQR id') }, BaseResponseSchema, callOptions);
+    },
+
+    /** Close the current reconciliation period (end of day). Pass terminalId for terminal reports. */
+    async markTransactionPeriod(input: { terminalId?: string } = {}, callOptions: CallOptions = {}): Promise<{ transactionPeriodId: string }> {
+      const response = await call(
+        'markTransactionPeriod',
+        compact({ parameters: input.terminalId ? parameterMap({ TERMINALID: input.terminalId }) : undefined }),
+        MarkTransactionPeriodResponseSchema,
+        { ...callOptions, principal: 'reseller' },
+      );
+      return { transactionPeriodId: response.transactionPeriodId };
+    },
+
+    /** Run a report once. Code 2 (REPORT_NOT_READY) arrives as SeqrResultError; see executeReportWhenReady. */
+    async executeReport(input: ReportInput, callOptions: CallOptions = {}): Promise<Report> {
+      const report = parseInput(ReportInputSchema, input, 'report request');
+      const response = await call(
+        'executeReport',
+        compact({
+          reportId: report.reportId,
+          language: report.language,
+          parameters: parameterMap(compact({ transactionPeriodId: report.transactionPeriodId, TERMINALID: report.terminalId })),
+        }),
+        ExecuteReportResponseSchema,
+        { ...callOptions, principal: 'reseller', safeRead: true },
+      );
+      const content = response.report.content ? Buffer.from(response.report.content, 'base64') : Buffer.from(response.report.contentString ?? '', 'utf8');
+      return compact({
+        title: response.report.title,
+        mimeType: response.report.mimeType,
+        content,
+        contentString: response.report.contentString ?? content.toString('utf8'),
+      }) as Report;
+    },
+
+    /** executeReport, waiting out REPORT_NOT_READY (PROTOCOL.md §6.9: retry after ~3 s). */
+    async executeReportWhenReady(input: ReportInput, wait: { intervalMs?: number; maxWaitMs?: number } = {}, callOptions: CallOptions = {}): Promise<Report> {
+      const intervalMs = wait.intervalMs ?? 3000;
+      const deadline = Date.now() + (wait.maxWaitMs ?? 60_000);
+      for (;;) {
+        try {
+          return await this.executeReport(input, callOptions);
+        } catch (error) {
+          if (!(error instanceof SeqrResultError && error.code === 2) || Date.now() + intervalMs > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        }
+      }
+    },
+  };
+}
+
+function requireText(value: string, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new SeqrInputError(`The ${what} is missing.`);
+  return value.trim();
+}
+
+function parameterMap(entries: Record<string, string | undefined>) {
+  return { parameter: { entry: Object.entries(entries).filter(([, v]) => v !== undefined).map(([key, value]) => ({ key, value })) } };
+}
+
+function defaultLog(record: SeqrCallRecord): void {
+  const outcome = record.failure ? `failed (${record.failure})` : `${record.resultCode} ${record.resultName}`;
+  console.log(`[seqr] ${record.operation} → ${outcome} in ${record.durationMs} ms (${record.clientReference}${record.attempt > 1 ? `, attempt ${record.attempt}` : ''})`);
+}
+
+export type { InvoiceInput, InvoiceRowInput, RefundInput, ReceiptDocumentInput, ReportInput };

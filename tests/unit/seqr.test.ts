@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { appLink, describeResultCode, isFinalStatus, RESULT_CODES, SeqrResultError, SeqrTransportError } from '../../lib/seqr';
+
+test('appLink replaces only the scheme, case-insensitively', () => {
+  assert.equal(appLink('HTTP://SEQR.SE/R1700000123456', 'seqr-demo'), 'seqr-demo://SEQR.SE/R1700000123456');
+  assert.equal(appLink('HTTP://SEQR.SE/R1700000123456', 'seqr'), 'seqr://SEQR.SE/R1700000123456');
+  assert.equal(appLink('http://seqr.se/R1397222701693', 'seqr'), 'seqr://seqr.se/R1397222701693');
+  assert.equal(appLink('Http://SEQR.SE/Rhttp:1', 'seqr'), 'seqr://SEQR.SE/Rhttp:1');
+  assert.throws(() => appLink('https://SEQR.SE/R1', 'seqr'), /does not start with http:\/\//);
+  assert.throws(() => appLink('SEQR.SE/R1', 'seqr'), RangeError);
+});
+
+test('every result code of PROTOCOL.md §5 has its constant name and a sentence', () => {
+  const expected: Record<number, string> = {
+    0: 'SUCCESS', 2: 'REPORT_NOT_READY', 20: 'AUTHENTICATION_FAILED', 21: 'ACCESS_DENIED', 23: 'INVALID_ERS_REFERENCE',
+    29: 'INVALID_INITIATOR_PRINCIPAL_ID', 37: 'INITIATOR_PRINCIPAL_NOT_FOUND', 48: 'PAYMENT_IN_PROGRESS', 49: 'INVALID_INVOICE_DATA',
+    50: 'CANNOT_CANCEL_PAID_INVOICE', 51: 'CANNOT_CANCEL_INVOICE_IN_PROGRESS', 54: 'INVALID_INVOICE_REFERENCE', 58: 'PAYMENT_EXPIRED',
+    64: 'INVALID_NOTIFICATION_URL', 90: 'SYSTEM_ERROR', 91: 'UNSUPPORTED_OPERATION', 93: 'SYSTEM_BUSY', 94: 'SERVICE_UNAVAILABLE',
+    95: 'INVOICE_ALREADY_CANCELED', 96: 'INVOICE_STATE_NOT_RESERVED', 97: 'RESELLER_NOT_ALLOWED_TO_DO_REFUND',
+    98: 'SUM_OF_REFUNDS_CAN_NOT_BE_MORE_THAN_ORIGINAL_TRANSACTION', 99: 'RECEIVER_ACCOUNT_DOES_NOT_ALLOW_REFUNDS',
+  };
+  for (const [code, name] of Object.entries(expected)) assert.equal(RESULT_CODES[Number(code)]?.name, name);
+  for (const info of Object.values(RESULT_CODES)) assert.match(info.sentence, /^[A-Z].*\.$/);
+  assert.equal(describeResultCode(77).name, 'UNKNOWN_RESULT_CODE_77');
+});
+
+test('result errors carry the code, the name and a sentence; retryable and configuration codes are marked', () => {
+  const busy = new SeqrResultError('getPaymentStatus', 94);
+  assert.equal(busy.code, 94);
+  assert.equal(busy.resultName, 'SERVICE_UNAVAILABLE');
+  assert.equal(busy.retryable, true);
+  assert.match(busy.message, /getPaymentStatus failed with 94 SERVICE_UNAVAILABLE: A service SEQR depends on/);
+  const auth = new SeqrResultError('sendInvoice', 20);
+  assert.equal(auth.configuration, true);
+  assert.equal(auth.retryable, false);
+  const transport = new SeqrTransportError('sendInvoice', 'timeout', '');
+  assert.ok(!(transport instanceof SeqrResultError));
+  assert.equal(transport.sentence, 'SEQR did not answer in time.');
+});
+
+test('only PAID, CANCELED, FAILED and EXPIRED are final; unknown statuses are not', () => {
+  for (const status of ['PAID', 'CANCELED', 'FAILED', 'EXPIRED']) assert.equal(isFinalStatus(status), true, status);
+  for (const status of ['ISSUED', 'PENDING_ISSUER_ACKNOWLEDGE', 'RESERVED', 'PARTIALLY_PAID', '0']) assert.equal(isFinalStatus(status), false, status);
+});
