@@ -59,6 +59,18 @@ const EnvSchema = z.object({
   SEQR_RESELLER_ID: optionalText,
   SEQR_RESELLER_USER_ID: optionalText,
   SEQR_RESELLER_PASSWORD: optionalText,
+  PAYMENT_TTL_S: z.coerce
+    .number({ error: 'PAYMENT_TTL_S must be a number of seconds, such as 120.' })
+    .int({ error: 'PAYMENT_TTL_S must be a whole number of seconds.' })
+    .min(5, { error: 'PAYMENT_TTL_S must be at least 5 seconds.' })
+    .max(3600, { error: 'PAYMENT_TTL_S must be at most 3600 seconds.' })
+    .default(120),
+  SWEEP_INTERVAL_MS: z.coerce
+    .number({ error: 'SWEEP_INTERVAL_MS must be a number of milliseconds, such as 2000.' })
+    .int({ error: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds.' })
+    .min(200, { error: 'SWEEP_INTERVAL_MS must be at least 200 ms.' })
+    .max(60_000, { error: 'SWEEP_INTERVAL_MS must be at most 60000 ms.' })
+    .default(2000),
   ADMIN_PASSWORD: optionalText,
 });
 
@@ -85,6 +97,12 @@ export type Config = {
     timeoutMs: number;
     /** RESELLERUSER credentials for day close and reports; the terminal's are used when unset. */
     reseller: { id: string; userId: string; password: string } | undefined;
+  };
+  payments: {
+    /** Shop-side lifetime of an unpaid invoice; then the shop cancels it (PROTOCOL.md §6.5). */
+    ttlMs: number;
+    /** How often the sweeper confirms open invoices and expires stale ones. */
+    sweepIntervalMs: number;
   };
   adminPassword: string | undefined;
 };
@@ -148,6 +166,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
           ? { id: e.SEQR_RESELLER_ID, userId: e.SEQR_RESELLER_USER_ID ?? '9900', password: e.SEQR_RESELLER_PASSWORD }
           : undefined,
     },
+    payments: { ttlMs: e.PAYMENT_TTL_S * 1000, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
     adminPassword: e.ADMIN_PASSWORD,
   };
 }

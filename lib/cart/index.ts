@@ -46,7 +46,8 @@ function newCartId(): string {
   return randomBytes(24).toString('base64url');
 }
 
-async function loadOpenCart(cartId: string): Promise<CartView | null> {
+/** The open cart with this id, priced from the catalog now. */
+export async function loadOpenCart(cartId: string): Promise<CartView | null> {
   const cart = await getDb().cart.findFirst({
     where: { id: cartId, status: 'OPEN' },
     select: {

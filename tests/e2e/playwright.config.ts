@@ -12,6 +12,7 @@ if (!fs.existsSync(CHROMIUM)) {
 const root = path.resolve(import.meta.dirname, '../..');
 const port = Number(process.env.E2E_PORT ?? 3100);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 8190);
+process.env.E2E_SANDBOX_PORT = String(sandboxPort); // the tests' helpers read it
 export const E2E_DATA_DIR = path.join(root, '.data', 'e2e');
 
 const launchOptions = {
@@ -26,6 +27,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [['list']],
   use: { baseURL: `http://localhost:${port}`, trace: 'retain-on-failure', launchOptions },
   projects: [
@@ -47,6 +49,10 @@ export default defineConfig({
       DATA_DIR: E2E_DATA_DIR,
       DATABASE_URL: '',
       NEXT_TELEMETRY_DISABLED: '1',
+      // Short enough for the expiry test, long enough for a payment.
+      PAYMENT_TTL_S: '15',
+      SWEEP_INTERVAL_MS: '1000',
+      E2E_SANDBOX_PORT: String(sandboxPort),
     },
   },
 });

@@ -1,8 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { cartCookieValue, forgetCart, rememberCart } from '@/app/cart-cookie';
-import { addToCart, CartInputError, removeCartLine, setCartLineQuantity } from '@/lib/cart';
+import { addToCart, CartInputError, readCart, removeCartLine, setCartLineQuantity } from '@/lib/cart';
+import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
 
 export type CartActionState = { status: 'idle' } | { status: 'ok'; message: string } | { status: 'error'; message: string };
 
@@ -22,20 +24,25 @@ export async function addToCartAction(_previous: CartActionState, form: FormData
   return run(async () => {
     const cartId = await addToCart(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') });
     await rememberCart(cartId);
+    await syncOpenInvoiceWithCart(cartId);
     return 'Added to your cart.';
   });
 }
 
 export async function updateQuantityAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
   return run(async () => {
-    await setCartLineQuantity(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') });
+    const cartId = await cartCookieValue();
+    await setCartLineQuantity(cartId, { slug: form.get('slug'), quantity: form.get('quantity') });
+    if (cartId) await syncOpenInvoiceWithCart(cartId);
     return 'Quantity updated.';
   });
 }
 
 export async function removeLineAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
   return run(async () => {
-    await removeCartLine(await cartCookieValue(), { slug: form.get('slug') });
+    const cartId = await cartCookieValue();
+    await removeCartLine(cartId, { slug: form.get('slug') });
+    if (cartId) await syncOpenInvoiceWithCart(cartId);
     return 'Removed.';
   });
 }
@@ -44,4 +51,17 @@ export async function removeLineAction(_previous: CartActionState, form: FormDat
 export async function startNewCartAction(): Promise<void> {
   await forgetCart();
   revalidatePath('/', 'layout');
+}
+
+/** "Pay with SEQR": the server builds the order from database prices and issues the invoice. */
+export async function checkoutAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+  const state = await readCart(await cartCookieValue());
+  if (state.kind !== 'ok' || state.cart.lines.length === 0) return { status: 'error', message: 'Your cart is empty.' };
+  const email = String(form.get('email') ?? '').trim();
+  if (email !== '' && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+    return { status: 'error', message: 'Enter a valid e-mail address, or leave it empty.' };
+  }
+  const result = await checkoutCart(state.cart.id, { email: email || undefined });
+  if (result.kind === 'empty-cart') return { status: 'error', message: 'Your cart is empty.' };
+  redirect(`/pay/${result.token}`);
 }

@@ -4,6 +4,7 @@ import { currentCart } from '@/app/cart-cookie';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { startNewCartAction } from './actions';
 import { CartLineForm } from './cart-line-form';
+import { CheckoutForm } from './checkout-form';
 
 export const metadata: Metadata = { title: 'Cart' };
 
@@ -64,6 +65,7 @@ export default async function CartPage() {
           <dd data-testid="cart-total">{formatMoney(totals.totalOre)}</dd>
         </div>
       </dl>
+      <CheckoutForm />
     </>
   );
 }

@@ -1,0 +1,190 @@
+// Orders: a snapshot of a cart at checkout (names, prices, VAT frozen), reached publicly only
+// through an unguessable token. Payment state is changed by lib/payments, never here.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { loadOpenCart } from '../cart';
+import { cartTotals, type VatGroup } from '../cart/totals';
+import { getDb } from '../db';
+import type { OrderEventKind, OrderStatus, PaymentAttemptStatus, Prisma } from '../generated/prisma/client';
+
+export const OrderTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
+
+export type OrderLineView = { position: number; sku: string; name: string; unitPriceOre: number; taxRateBp: number; quantity: number; lineTotalOre: number };
+
+export type AttemptView = {
+  id: string;
+  attemptNumber: number;
+  status: PaymentAttemptStatus;
+  invoiceReference: string | null;
+  invoiceQRCode: string | null;
+  amountOre: number;
+  ersReference: string | null;
+  expiresAt: Date;
+  paidAt: Date | null;
+  resultCode: number | null;
+};
+
+export type OrderView = {
+  id: string;
+  number: number;
+  publicToken: string;
+  status: OrderStatus;
+  currency: string;
+  totalOre: number;
+  taxOre: number;
+  paidOre: number;
+  refundedOre: number;
+  paidAt: Date | null;
+  createdAt: Date;
+  openAttemptId: string | null;
+  lines: OrderLineView[];
+  vat: VatGroup[];
+  /** Newest first. */
+  attempts: AttemptView[];
+};
+
+export class OrderInputError extends Error {
+  override readonly name = 'OrderInputError';
+}
+
+export function newPublicToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Human-facing order number, as printed on receipts and sent as clientInvoiceId. */
+export function orderNumberLabel(number: number): string {
+  return `NV-${String(number).padStart(6, '0')}`;
+}
+
+const attemptSelect = {
+  id: true,
+  attemptNumber: true,
+  status: true,
+  invoiceReference: true,
+  invoiceQRCode: true,
+  amountOre: true,
+  ersReference: true,
+  expiresAt: true,
+  paidAt: true,
+  resultCode: true,
+} as const;
+
+export async function findOrderByToken(token: string): Promise<OrderView | null> {
+  const parsed = OrderTokenSchema.safeParse(token);
+  if (!parsed.success) return null;
+  return loadOrder({ publicToken: parsed.data });
+}
+
+export async function findOrderById(id: string): Promise<OrderView | null> {
+  return loadOrder({ id });
+}
+
+async function loadOrder(where: Prisma.OrderWhereUniqueInput): Promise<OrderView | null> {
+  const order = await getDb().order.findUnique({
+    where,
+    include: {
+      lines: { orderBy: { position: 'asc' } },
+      attempts: { orderBy: { attemptNumber: 'desc' }, select: attemptSelect },
+    },
+  });
+  if (!order) return null;
+  const lines = order.lines.map(({ position, sku, name, unitPriceOre, taxRateBp, quantity, lineTotalOre }) => ({
+    position, sku, name, unitPriceOre, taxRateBp, quantity, lineTotalOre,
+  }));
+  return {
+    id: order.id,
+    number: order.number,
+    publicToken: order.publicToken,
+    status: order.status,
+    currency: order.currency,
+    totalOre: order.totalOre,
+    taxOre: order.taxOre,
+    paidOre: order.paidOre,
+    refundedOre: order.refundedOre,
+    paidAt: order.paidAt,
+    createdAt: order.createdAt,
+    openAttemptId: order.openAttemptId,
+    lines,
+    vat: cartTotals(lines).vat,
+    attempts: order.attempts,
+  };
+}
+
+/**
+ * The order awaiting payment for this cart, created or brought up to date with the cart's current
+ * contents and catalog prices. Returns null when the cart is empty or not open.
+ */
+export async function upsertOrderFromCart(cartId: string): Promise<{ orderId: string; changed: boolean } | null> {
+  const cart = await loadOpenCart(cartId);
+  if (!cart || cart.lines.length === 0) return null;
+  const lines = cart.lines.map((line, index) => ({
+    position: index + 1,
+    productId: null as string | null,
+    sku: line.product.sku,
+    name: line.product.name,
+    unitPriceOre: line.unitPriceOre,
+    taxRateBp: line.product.taxRateBp,
+    quantity: line.quantity,
+    lineTotalOre: line.lineTotalOre,
+  }));
+  const db = getDb();
+  const products = await db.product.findMany({ where: { sku: { in: lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
+  for (const line of lines) line.productId = products.find((p) => p.sku === line.sku)?.id ?? null;
+  const totals = cart.totals;
+
+  return db.$transaction(async (tx) => {
+    const existing = await tx.order.findFirst({
+      where: { cartId, status: 'AWAITING_PAYMENT' },
+      orderBy: { createdAt: 'desc' },
+      include: { lines: { orderBy: { position: 'asc' } } },
+    });
+    if (existing) {
+      const same =
+        existing.totalOre === totals.totalOre &&
+        existing.lines.length === lines.length &&
+        existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
+      if (same) return { orderId: existing.id, changed: false };
+      await tx.orderLine.deleteMany({ where: { orderId: existing.id } });
+      await tx.order.update({
+        where: { id: existing.id },
+        data: { totalOre: totals.totalOre, taxOre: totals.vatOre, lines: { create: lines } },
+      });
+      await tx.orderEvent.create({
+        data: { orderId: existing.id, kind: 'NOTE', message: `The cart changed; the order now totals ${totals.totalOre} öre.` },
+      });
+      return { orderId: existing.id, changed: true };
+    }
+    const order = await tx.order.create({
+      data: {
+        publicToken: newPublicToken(),
+        cartId,
+        currency: 'SEK',
+        totalOre: totals.totalOre,
+        taxOre: totals.vatOre,
+        lines: { create: lines },
+        events: { create: { kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${totals.itemCount} item(s).` } },
+      },
+      select: { id: true },
+    });
+    return { orderId: order.id, changed: true };
+  });
+}
+
+export type OrderEventInput = {
+  kind: OrderEventKind;
+  operation?: string;
+  resultCode?: number;
+  durationMs?: number;
+  fromStatus?: string;
+  toStatus?: string;
+  message?: string;
+  data?: Prisma.InputJsonValue;
+};
+
+export async function appendOrderEvent(orderId: string, event: OrderEventInput): Promise<void> {
+  await getDb().orderEvent.create({ data: { orderId, ...event } });
+}
+
+export async function listOrderEvents(orderId: string) {
+  return getDb().orderEvent.findMany({ where: { orderId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+}

@@ -1,0 +1,84 @@
+// The sweeper: a loop in every shop process that keeps payments safe when nobody is watching.
+// It confirms open invoices (so a payment is confirmed within SEQR's 20-second rule even when the
+// tab is closed and the notification is lost), cancels invoices past the shop's TTL, retries
+// receipts and gives up attempts whose reference was never saved. Several processes may sweep
+// at once: each attempt is leased in the database before anyone works on it.
+import { randomUUID } from 'node:crypto';
+import { getConfig } from '../config';
+import { getDb } from '../db';
+import { expireAttempt, giveUpStaleCreated, refreshAttempt, submitReceipt } from './lifecycle';
+
+/** Open invoices are re-checked at least this often by the sweeper. */
+export const SWEEP_CHECK_EVERY_MS = 3000;
+const LEASE_MS = 15_000;
+const BATCH = 50;
+const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/** One pass. Returns how many attempts it worked on. */
+export async function sweepOnce(now = new Date()): Promise<number> {
+  const db = getDb();
+  const due = await db.paymentAttempt.findMany({
+    where: {
+      OR: [
+        { status: 'ISSUED', OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
+        { status: 'PAID', receiptClaimedAt: null, receiptSubmittedAt: null },
+        { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - 60_000) } },
+      ],
+    },
+    orderBy: { nextCheckAt: 'asc' },
+    take: BATCH,
+  });
+  let worked = 0;
+  for (const attempt of due) {
+    // Lease the attempt so another process does not sweep it at the same time.
+    const { count } = await db.paymentAttempt.updateMany({
+      where: { id: attempt.id, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS), nextCheckAt: new Date(now.getTime() + SWEEP_CHECK_EVERY_MS) },
+    });
+    if (count !== 1) continue;
+    worked++;
+    try {
+      if (attempt.status === 'ISSUED') {
+        if (attempt.expiresAt <= now) await expireAttempt(attempt);
+        else await refreshAttempt(attempt.id, 'sweeper');
+      } else if (attempt.status === 'PAID') {
+        await submitReceipt(attempt.id);
+      } else {
+        await giveUpStaleCreated(attempt);
+      }
+    } catch (error) {
+      console.error(`[sweeper] attempt ${attempt.id}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
+    }
+  }
+  return worked;
+}
+
+const globalForSweeper = globalThis as typeof globalThis & { __seqrShopSweeper?: { stop(): void } };
+
+/** Start the loop once per process (Next's instrumentation hook calls this). */
+export function startSweeper(): { stop(): void } {
+  if (globalForSweeper.__seqrShopSweeper) return globalForSweeper.__seqrShopSweeper;
+  const interval = getConfig().payments.sweepIntervalMs;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const loop = async () => {
+    if (stopped) return;
+    try {
+      await sweepOnce();
+    } catch (error) {
+      console.error(`[sweeper] pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!stopped) timer = setTimeout(loop, interval);
+  };
+  timer = setTimeout(loop, interval);
+  globalForSweeper.__seqrShopSweeper = {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      globalForSweeper.__seqrShopSweeper = undefined;
+    },
+  };
+  return globalForSweeper.__seqrShopSweeper;
+}
