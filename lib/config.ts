@@ -71,7 +71,7 @@ const EnvSchema = z.object({
     .min(200, { error: 'SWEEP_INTERVAL_MS must be at least 200 ms.' })
     .max(60_000, { error: 'SWEEP_INTERVAL_MS must be at most 60000 ms.' })
     .default(2000),
-  ADMIN_PASSWORD: optionalText,
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters long.' }).optional()),
 });
 
 export type Config = {
@@ -104,6 +104,10 @@ export type Config = {
     /** How often the sweeper confirms open invoices and expires stale ones. */
     sweepIntervalMs: number;
   };
+  /**
+   * The back-office password. In the demo (talking to the sandbox) a documented default applies;
+   * against a real SEQR endpoint the back office stays closed until ADMIN_PASSWORD is set.
+   */
   adminPassword: string | undefined;
 };
 
@@ -117,6 +121,8 @@ export class ConfigError extends Error {
 export const SANDBOX_TERMINAL_ID = 'demo-webshop';
 export const SANDBOX_TERMINAL_PASSWORD = 'demo-password';
 export const SANDBOX_SOAP_PATH = '/soap/merchant/cashregister-2';
+/** Back-office password of the demo (sandbox mode only; documented in the README). */
+export const DEMO_ADMIN_PASSWORD = 'nordvik-admin';
 
 /** Parse an environment into a Config. Pure: tests pass their own environment. */
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -167,7 +173,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
           : undefined,
     },
     payments: { ttlMs: e.PAYMENT_TTL_S * 1000, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
-    adminPassword: e.ADMIN_PASSWORD,
+    adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
   };
 }
 

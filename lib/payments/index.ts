@@ -5,7 +5,8 @@ import { findOrderByToken, upsertOrderFromCart, type OrderView } from '../orders
 import { appLink, describeResultCode } from '../seqr';
 import { refreshAttempt, startAttempt, syncOpenInvoiceWithCart, type StartResult } from './lifecycle';
 
-export { applySeqrStatus, refreshAttempt, submitReceipt, syncOpenInvoiceWithCart, STATUS_INTERVAL_MS } from './lifecycle';
+export { applySeqrStatus, cancelOpenAttemptByMerchant, refreshAttempt, submitReceipt, syncOpenInvoiceWithCart, STATUS_INTERVAL_MS } from './lifecycle';
+export { parseRefundAmount, refundOrder, type RefundResult } from './refunds';
 export { startSweeper, sweepOnce } from './sweeper';
 
 export type CheckoutResult = { kind: 'started'; token: string; start: StartResult } | { kind: 'empty-cart' };

@@ -415,3 +415,19 @@ async function previewOrderFromCart(cartId: string, order: OrderView): Promise<O
     })),
   };
 }
+
+/** The merchant withdraws an unpaid invoice from the back office (PROTOCOL.md §6.4 outcomes). */
+export async function cancelOpenAttemptByMerchant(orderId: string): Promise<{ ok: boolean; message: string }> {
+  const order = await getDb().order.findUnique({ where: { id: orderId }, select: { openAttemptId: true } });
+  const attempt = order?.openAttemptId ? await loadAttempt(order.openAttemptId) : null;
+  if (!attempt || attempt.status !== 'ISSUED' || !attempt.invoiceReference) return { ok: false, message: 'This order has no open invoice to cancel.' };
+  const outcome = await cancelOpenInvoice(attempt, attempt.invoiceReference, 'CANCELED', 'The merchant cancelled the invoice.');
+  switch (outcome) {
+    case 'closed':
+      return { ok: true, message: `Invoice ${attempt.invoiceReference} is cancelled.` };
+    case 'paid':
+      return { ok: false, message: 'The customer had already paid this invoice; the order is now marked paid.' };
+    default:
+      return { ok: false, message: 'The customer is paying right now, or SEQR did not answer; the invoice stays open and the shop will look again shortly.' };
+  }
+}

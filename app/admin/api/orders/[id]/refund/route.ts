@@ -1,0 +1,14 @@
+import { adminMutation } from '@/lib/admin/http';
+import { parseRefundAmount, refundOrder } from '@/lib/payments';
+
+export const dynamic = 'force-dynamic';
+
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return adminMutation(request, `/admin/orders/${id}`, async ({ form }) => {
+    const amountOre = parseRefundAmount(form.get('amount'));
+    if (amountOre === null) return { ok: false, message: 'Enter the refund amount in kronor with at most two decimals, such as 149.50.', status: 400 };
+    const result = await refundOrder(id, amountOre, 'admin');
+    return { ...result, status: result.ok ? 200 : 409 };
+  });
+}

@@ -1,0 +1,53 @@
+// The guard every back-office request goes through: a valid session for pages (else the login
+// page) and, for mutations, a valid session (else 401) plus the session's CSRF token (else 403).
+import { ADMIN_COOKIE, AdminDisabledError, checkCsrf, readSession, type AdminSession } from './auth';
+
+export function cookieFrom(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie') ?? '';
+  for (const part of header.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/** The address failed logins are counted against. */
+export function clientAddress(request: Request): string {
+  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
+}
+
+const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
+
+/** Answer a mutation: JSON for scripts, or a 303 back to a page with a notice or an error for forms. */
+export type MutationOutcome = { ok: boolean; message: string; status?: number; backTo?: string };
+
+export function mutationResponse(request: Request, outcome: MutationOutcome, backTo: string): Response {
+  if (wantsJson(request)) return Response.json(outcome.ok ? { message: outcome.message } : { error: outcome.message }, { status: outcome.ok ? 200 : (outcome.status ?? 400) });
+  const url = new URL(outcome.backTo ?? backTo, request.url);
+  url.searchParams.set(outcome.ok ? 'notice' : 'error', outcome.message);
+  return Response.redirect(url, 303);
+}
+
+export type MutationContext = { session: AdminSession; form: FormData };
+
+/** Run a back-office mutation behind the session and CSRF checks. */
+export async function adminMutation(request: Request, backTo: string, work: (context: MutationContext) => Promise<MutationOutcome>): Promise<Response> {
+  let session: AdminSession | null;
+  try {
+    session = readSession(cookieFrom(request, ADMIN_COOKIE));
+  } catch (error) {
+    if (error instanceof AdminDisabledError) return Response.json({ error: error.message }, { status: 503 });
+    throw error;
+  }
+  if (!session) return Response.json({ error: 'Log in to the back office first.' }, { status: 401 });
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return Response.json({ error: 'The request must be a form (application/x-www-form-urlencoded or multipart/form-data).' }, { status: 415 });
+  }
+  if (!checkCsrf(session, form.get('csrf') ?? request.headers.get('x-csrf-token'))) {
+    return Response.json({ error: 'The form has expired or did not come from the back office; reload the page and try again.' }, { status: 403 });
+  }
+  return mutationResponse(request, await work({ session, form }), backTo);
+}

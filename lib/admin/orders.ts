@@ -1,0 +1,50 @@
+// Back-office reads of orders: list with status filter and search, and one order with its history.
+import { z } from 'zod';
+import { getDb } from '../db';
+import type { OrderStatus, Prisma } from '../generated/prisma/client';
+
+export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'ABANDONED'] as const satisfies readonly OrderStatus[];
+
+export const OrderListQuerySchema = z.object({
+  status: z.enum(ORDER_STATUSES).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+});
+export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
+
+/** Orders, newest first. `q` finds an order token, order number, SEQR reference or e-mail. */
+export async function listOrdersForAdmin(query: OrderListQuery, limit = 100) {
+  const and: Prisma.OrderWhereInput[] = [];
+  if (query.status) and.push({ status: query.status });
+  const q = query.q?.trim();
+  if (q) {
+    const number = /^(?:NV-)?0*(\d{1,9})$/i.exec(q)?.[1];
+    and.push({
+      OR: [
+        { publicToken: q },
+        { email: { contains: q, mode: 'insensitive' } },
+        { attempts: { some: { OR: [{ ersReference: q }, { invoiceReference: q }] } } },
+        { refunds: { some: { ersReference: q } } },
+        ...(number ? [{ number: Number(number) }] : []),
+      ],
+    });
+  }
+  return getDb().order.findMany({
+    where: { AND: and },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+    select: { id: true, number: true, status: true, email: true, totalOre: true, paidOre: true, refundedOre: true, createdAt: true, paidAt: true },
+  });
+}
+
+export async function orderForAdmin(id: string) {
+  if (!z.uuid().safeParse(id).success) return null;
+  return getDb().order.findUnique({
+    where: { id },
+    include: {
+      lines: { orderBy: { position: 'asc' } },
+      attempts: { orderBy: { attemptNumber: 'desc' } },
+      refunds: { orderBy: { createdAt: 'asc' } },
+      events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+    },
+  });
+}
