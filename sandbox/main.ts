@@ -1,20 +1,54 @@
-// The local SEQR sandbox. Until the SOAP server lands (issue 3) this process only holds its port
-// and answers every request with 503 and a sentence, so a misconfigured shop fails clearly.
-import http from 'node:http';
-import { getConfig } from '../lib/config';
+// CLI for the local SEQR sandbox: `npm run sandbox` (or `node --import tsx sandbox/main.ts`).
+// Reads the sandbox configuration from the environment, starts the server, and shuts down
+// gracefully (state flushed to disk) on SIGINT/SIGTERM.
+import { loadSandboxConfig, SandboxConfigError } from './config';
+import { startSandbox } from './server';
 
-const { seqr } = getConfig();
-const server = http.createServer((_request, response) => {
-  response.writeHead(503, { 'content-type': 'application/json' });
-  response.end(JSON.stringify({ error: 'The local SEQR sandbox is not implemented yet: it cannot take payments.' }));
-});
-server.on('error', (error: NodeJS.ErrnoException) => {
-  console.error(
-    error.code === 'EADDRINUSE'
-      ? `The SEQR sandbox cannot listen on port ${seqr.sandboxPort}: it is in use. Set SEQR_SANDBOX_PORT to a free port.`
-      : `The SEQR sandbox failed: ${error.message}`,
-  );
-  process.exit(1);
-});
-server.listen(seqr.sandboxPort, () => console.log(`SEQR sandbox placeholder on ${seqr.sandboxBaseUrl}`));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)));
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadSandboxConfig();
+  } catch (error) {
+    console.error(error instanceof SandboxConfigError ? error.message : String(error));
+    process.exit(1);
+  }
+  let sandbox;
+  try {
+    sandbox = await startSandbox(config);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      console.error(`The SEQR sandbox cannot listen on port ${config.port}: it is in use. Stop the other process or set SEQR_SANDBOX_PORT to a free port.`);
+    } else if (code === 'EACCES') {
+      console.error(`The SEQR sandbox is not allowed to listen on port ${config.port}. Set SEQR_SANDBOX_PORT to a port above 1024.`);
+    } else {
+      console.error(`The SEQR sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(1);
+  }
+  // Test helpers parse this line to learn the port when SEQR_SANDBOX_PORT=0.
+  console.log(`SEQR sandbox listening on ${sandbox.url} (WSDL ${sandbox.wsdlUrl}; wallet and log at ${sandbox.url}/sandbox; state in ${config.dataDir}/sandbox/state.json)`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`SEQR sandbox stopping (${signal}).`);
+    setTimeout(() => process.exit(1), 5000).unref();
+    sandbox.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`The SEQR sandbox did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// The sandbox must never die on one bad request: log and carry on.
+process.on('uncaughtException', (error) => console.error(`[sandbox] unexpected error (kept running): ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => console.error(`[sandbox] unexpected rejection (kept running): ${reason instanceof Error ? reason.stack : String(reason)}`));
+
+void main();

@@ -1,0 +1,386 @@
+// The sandbox's behaviour over HTTP beyond the interop tests: the 20-second rule, TTL expiry,
+// notificationUrl POSTs, fault injection, SOAP faults vs business errors, the wallet simulator,
+// the control API's errors, and persistence across restarts. SOAP calls are raw XML via fetch
+// (plus node-soap's client where a real client's reaction matters).
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import soap from 'soap';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function context(id = 'demo-webshop', password = 'demo-password'): string {
+  return `<context><clientId>tests</clientId><clientRequestTimeout>0</clientRequestTimeout><initiatorPrincipalId><id>${id}</id><type>TERMINALID</type></initiatorPrincipalId><password>${password}</password></context>`;
+}
+
+function invoiceXml(opts: { total?: string; notificationUrl?: string; backURL?: string; ack?: string | null; title?: string } = {}): string {
+  const total = opts.total ?? '447.00';
+  return (
+    '<invoice>' +
+    // Element order deliberately not the schema's: the sandbox must accept any order.
+    `<totalAmount><value>${total}</value><currency>SEK</currency></totalAmount>` +
+    (opts.ack === null ? '' : `<acknowledgmentMode>${opts.ack ?? 'NO_ACKNOWLEDGMENT'}</acknowledgmentMode>`) +
+    `<title>${opts.title ?? 'Acme &amp; Co'}</title>` +
+    '<invoiceRows><invoiceRow><itemDescription>T-shirt, blue</itemDescription><itemQuantity>2</itemQuantity>' +
+    '<itemTotalAmount><currency>SEK</currency><value>398.00</value></itemTotalAmount></invoiceRow>' +
+    `<invoiceRow><itemDescription>Shipping</itemDescription><itemQuantity>1</itemQuantity><itemTotalAmount><currency>SEK</currency><value>49.00</value></itemTotalAmount></invoiceRow></invoiceRows>` +
+    (opts.backURL ? `<backURL>${opts.backURL}</backURL>` : '') +
+    (opts.notificationUrl ? `<notificationUrl>${opts.notificationUrl}</notificationUrl>` : '') +
+    '</invoice>'
+  );
+}
+
+interface SoapAnswer {
+  status: number;
+  text: string;
+  code: number | undefined;
+  field(name: string): string | undefined;
+}
+
+async function soapCall(sandbox: SandboxProcess, operation: string, inner: string, endpoint = sandbox.endpointUrl): Promise<SoapAnswer> {
+  const body = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ext="http://external.interfaces.ers.seamless.com/"><soapenv:Header/><soapenv:Body><ext:${operation}>${inner}</ext:${operation}></soapenv:Body></soapenv:Envelope>`;
+  const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body });
+  const text = await response.text();
+  const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
+  const code = field('resultCode');
+  return { status: response.status, text, code: code === undefined ? undefined : Number(code), field };
+}
+
+async function sendInvoice(sandbox: SandboxProcess, opts: Parameters<typeof invoiceXml>[0] = {}): Promise<string> {
+  const answer = await soapCall(sandbox, 'sendInvoice', context() + invoiceXml(opts));
+  assert.equal(answer.code, 0, answer.text);
+  return answer.field('invoiceReference') ?? '';
+}
+
+const status = (sandbox: SandboxProcess, ref: string) =>
+  soapCall(sandbox, 'getPaymentStatus', `${context()}<invoiceReference>${ref}</invoiceReference><invoiceVersion>0</invoiceVersion>`);
+
+let sandbox: SandboxProcess;
+before(async () => {
+  sandbox = await startSandboxProcess({ confirmWindowS: 2, reportDelayS: 1 });
+});
+after(() => sandbox?.stop());
+
+describe('the 20-second rule (2 s here)', () => {
+  test('a payment nobody confirms is reversed to CANCELED; a confirmed one stays PAID', async () => {
+    const unconfirmed = await sendInvoice(sandbox);
+    const confirmed = await sendInvoice(sandbox);
+    await sandbox.control.pay(unconfirmed);
+    await sandbox.control.pay(confirmed);
+    const seen = await status(sandbox, confirmed);
+    assert.equal(seen.field('status'), 'PAID');
+    assert.equal((await sandbox.control.invoice(confirmed)).confirmed, true);
+    assert.equal((await sandbox.control.invoice(unconfirmed)).status, 'PAID', 'still PAID inside the window');
+
+    await sleep(2600);
+    const reversed = await sandbox.control.invoice(unconfirmed);
+    assert.equal(reversed.status, 'CANCELED');
+    assert.equal(reversed.reversed, true);
+    assert.equal(reversed.confirmed, false);
+    assert.equal(reversed.version, 3, 'ISSUED 1 → PAID 2 → CANCELED 3');
+    assert.ok(reversed.history.some((h) => h.kind === 'reversed' && /SMS/.test(h.text)));
+    const after = await status(sandbox, unconfirmed);
+    assert.equal(after.field('status'), 'CANCELED');
+    assert.equal(after.field('ersReference'), undefined);
+    const kept = await sandbox.control.invoice(confirmed);
+    assert.equal(kept.status, 'PAID');
+    assert.equal(kept.reversed, false);
+    assert.match(sandbox.output(), new RegExp(`invoice ${unconfirmed}: payment \\d{25} reversed .*SMS to customer`));
+  });
+});
+
+describe('notificationUrl', () => {
+  let receiver: http.Server;
+  const received: { method?: string; url?: string; body: string }[] = [];
+  let base = '';
+  before(async () => {
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, body });
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+  test('an empty POST to notificationUrl when PAID, its HTTP status recorded; none on cancel; dropped by the fault switch', async () => {
+    const ref = await sendInvoice(sandbox, { notificationUrl: `${base}/notify?o=42&amp;t=secret` });
+    await sandbox.control.pay(ref);
+    let invoice = await sandbox.control.invoice(ref);
+    for (let i = 0; i < 50 && invoice.notifications.length === 0; i++) {
+      await sleep(50);
+      invoice = await sandbox.control.invoice(ref);
+    }
+    assert.equal(received.length, 1);
+    assert.deepEqual(received[0], { method: 'POST', url: '/notify?o=42&t=secret', body: '' });
+    assert.equal(invoice.notifications.length, 1);
+    assert.equal(invoice.notifications[0]?.httpStatus, 202);
+    await status(sandbox, ref); // confirm, so it is not reversed later
+
+    const canceled = await sendInvoice(sandbox, { notificationUrl: `${base}/notify?o=43` });
+    await sandbox.control.cancel(canceled);
+
+    await sandbox.control.setFaults({ dropNotifications: true });
+    const dropped = await sendInvoice(sandbox, { notificationUrl: `${base}/notify?o=44` });
+    await sandbox.control.pay(dropped);
+    await sleep(300);
+    await sandbox.control.clearFaults();
+    assert.equal(received.length, 1, 'no POST for a cancel, none while dropped');
+    const droppedInvoice = await sandbox.control.invoice(dropped);
+    assert.equal(droppedInvoice.notifications[0]?.dropped, true);
+    assert.equal(droppedInvoice.notifications[0]?.httpStatus, null);
+    await status(sandbox, dropped);
+  });
+
+  test('an unreachable notificationUrl never blocks the payment', async () => {
+    const ref = await sendInvoice(sandbox, { notificationUrl: 'http://127.0.0.1:9/notify' });
+    const paid = await sandbox.control.pay(ref);
+    assert.equal(paid.status, 'PAID');
+    await status(sandbox, ref);
+    let invoice = await sandbox.control.invoice(ref);
+    for (let i = 0; i < 50 && invoice.notifications.length === 0; i++) {
+      await sleep(50);
+      invoice = await sandbox.control.invoice(ref);
+    }
+    assert.equal(invoice.notifications[0]?.httpStatus, null);
+    assert.ok(invoice.notifications[0]?.error);
+  });
+});
+
+describe('faults', () => {
+  after(() => sandbox.control.clearFaults());
+
+  test('down: the connection is dropped; slowMs delays; resultCode hits one operation only; garbage is unparsable', async () => {
+    const ref = await sendInvoice(sandbox);
+
+    assert.deepEqual(await sandbox.control.setFaults({ down: true }), { down: true });
+    await assert.rejects(status(sandbox, ref));
+    await assert.rejects(fetch(sandbox.wsdlUrl));
+    assert.deepEqual(await sandbox.control.clearFaults(), {});
+
+    await sandbox.control.setFaults({ slowMs: 700 });
+    const started = Date.now();
+    assert.equal((await status(sandbox, ref)).code, 0);
+    assert.ok(Date.now() - started >= 650, `took ${Date.now() - started} ms`);
+    await sandbox.control.clearFaults();
+
+    await sandbox.control.setFaults({ resultCode: 94, operation: 'getPaymentStatus' });
+    assert.deepEqual(await sandbox.control.faults(), { resultCode: 94, operation: 'getPaymentStatus' });
+    const unavailable = await status(sandbox, ref);
+    assert.equal(unavailable.status, 200);
+    assert.equal(unavailable.code, 94);
+    assert.equal(unavailable.field('resultDescription'), 'SERVICE_UNAVAILABLE');
+    assert.match(unavailable.text, /<version>0<\/version>/, 'the required version element is still there');
+    assert.equal((await soapCall(sandbox, 'cancelInvoice', `${context()}<invoiceReference>${ref}</invoiceReference>`)).code, 0);
+    await sandbox.control.setFaults({ resultCode: 93 });
+    assert.equal((await sendInvoice(sandbox).catch(() => 'failed')), 'failed');
+    await sandbox.control.clearFaults();
+
+    const client = await soap.createClientAsync(sandbox.wsdlUrl);
+    await sandbox.control.setFaults({ garbage: true });
+    const raw = await fetch(sandbox.endpointUrl, { method: 'POST', body: '<x/>' });
+    assert.equal(raw.status, 200);
+    assert.doesNotMatch(await raw.text(), /^\s*</);
+    await assert.rejects(client.getPaymentStatusAsync({ context: { clientRequestTimeout: 0, initiatorPrincipalId: { id: 'demo-webshop', type: 'TERMINALID' }, password: 'demo-password' }, invoiceReference: ref, invoiceVersion: 0 }));
+    await sandbox.control.clearFaults();
+    const [ok] = await client.getPaymentStatusAsync({ context: { clientRequestTimeout: 0, initiatorPrincipalId: { id: 'demo-webshop', type: 'TERMINALID' }, password: 'demo-password' }, invoiceReference: ref, invoiceVersion: 0 });
+    assert.equal(ok.return.status, 'CANCELED');
+  });
+
+  test('bad fault bodies are 400 with a sentence', async () => {
+    for (const body of ['{"down":"yes"}', '{"resultCode":12345}', '{"nope":true}', 'not json', '{"operation":"sendInvoice"}', '{"resultCode":94,"operation":"nosuch"}']) {
+      const response = await fetch(`${sandbox.url}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(response.status, 400, body);
+      const json = (await response.json()) as { error: string };
+      assert.match(json.error, /^[A-Z"].+\.$/, json.error);
+    }
+    assert.deepEqual(await sandbox.control.faults(), {});
+  });
+});
+
+describe('SOAP faults only for broken requests', () => {
+  test('malformed XML and unknown operations get a soap:Client Fault with HTTP 500; business errors are 200 with a resultCode', async () => {
+    for (const body of ['<soapenv:Envelope><soapenv:Body><unclosed></soapenv:Body>', 'hello', '', '<?xml version="1.0"?><notsoap/>']) {
+      const response = await fetch(sandbox.endpointUrl, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+      const text = await response.text();
+      assert.equal(response.status, 500, body);
+      assert.match(text, /<soap:Fault><faultcode>soap:Client<\/faultcode><faultstring>[^<]+<\/faultstring><\/soap:Fault>/, text);
+    }
+    const unknown = await soapCall(sandbox, 'requestTopup', context());
+    assert.equal(unknown.status, 500);
+    assert.match(unknown.text, /Unknown operation requestTopup/);
+
+    const noContext = await soapCall(sandbox, 'getPaymentStatus', '<invoiceReference>1</invoiceReference><invoiceVersion>0</invoiceVersion>');
+    assert.equal(noContext.status, 200);
+    assert.equal(noContext.code, 29);
+    const emptyContext = await soapCall(sandbox, 'sendInvoice', '<context/><invoice/>');
+    assert.equal(emptyContext.code, 29);
+    const wrongPassword = await soapCall(sandbox, 'sendInvoice', context('demo-webshop', 'nope') + invoiceXml());
+    assert.deepEqual([wrongPassword.status, wrongPassword.code, wrongPassword.field('resultDescription')], [200, 20, 'AUTHENTICATION_FAILED']);
+    const noInvoice = await soapCall(sandbox, 'sendInvoice', context());
+    assert.equal(noInvoice.code, 49);
+    for (const total of ['0.00', '-5', '1.001', 'abc']) {
+      assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ total }))).code, 49, total);
+    }
+    assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ backURL: '/relative' }))).code, 64);
+    assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ notificationUrl: 'shop.example/notify' }))).code, 64);
+    // The response shape of §1.2: qualified wrapper, unqualified <return>, no nils.
+    const ok = await soapCall(sandbox, 'sendInvoice', context() + invoiceXml());
+    assert.match(ok.text, /^<\?xml version="1\.0" encoding="UTF-8"\?><soap:Envelope xmlns:soap="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"><soap:Body><ns2:sendInvoiceResponse xmlns:ns2="http:\/\/external\.interfaces\.ers\.seamless\.com\/"><return><resultCode>0<\/resultCode><resultDescription>SUCCESS<\/resultDescription><invoiceQRCode>HTTP:\/\/SEQR\.SE\/R\d{13}<\/invoiceQRCode><invoiceReference>\d{13}<\/invoiceReference><\/return><\/ns2:sendInvoiceResponse><\/soap:Body><\/soap:Envelope>$/);
+    assert.doesNotMatch(ok.text, /nil/);
+  });
+
+  test('the WSDL is served with its address rewritten; the alias endpoint works', async () => {
+    const wsdl = await (await fetch(sandbox.wsdlUrl)).text();
+    assert.match(wsdl, new RegExp(`<soap:address location="${sandbox.endpointUrl}"/>`));
+    assert.match(wsdl, /<wsdl:operation name="executeReport">/);
+    const alias = await soapCall(sandbox, 'sendInvoice', context() + invoiceXml(), `${sandbox.url}/extclientproxy/service/v2`);
+    assert.equal(alias.code, 0);
+  });
+
+  test('one log line per SOAP call, never a password', () => {
+    assert.match(sandbox.output(), /\[soap\] sendInvoice TERMINALID demo-webshop → 0 SUCCESS in \d+ ms/);
+    assert.match(sandbox.output(), /\[soap\] sendInvoice TERMINALID demo-webshop → 20 AUTHENTICATION_FAILED in \d+ ms/);
+    assert.doesNotMatch(sandbox.output(), /demo-password/);
+  });
+});
+
+describe('the wallet simulator', () => {
+  test('shows the bill; Pay redirects 303 to backURL; a final invoice has no buttons', async () => {
+    const ref = await sendInvoice(sandbox, { backURL: 'http://localhost:3000/orders/abc/done?x=1&amp;y=2', title: 'Nordvik' });
+    const pageResponse = await fetch(`${sandbox.url}/app/R${ref}`);
+    assert.equal(pageResponse.status, 200);
+    assert.match(pageResponse.headers.get('content-type') ?? '', /text\/html/);
+    const html = await pageResponse.text();
+    assert.match(html, /<meta name="viewport"/);
+    assert.match(html, /<h1>Nordvik<\/h1>/);
+    assert.match(html, /T-shirt, blue<\/td><td class="num">2<\/td><td class="num">398\.00 SEK/);
+    assert.match(html, /Shipping/);
+    assert.match(html, /Total 447\.00 SEK/);
+    assert.match(html, /data-testid="status">ISSUED</);
+    for (const action of ['scan', 'pay', 'cancel', 'fail']) assert.match(html, new RegExp(`action="/app/R${ref}/${action}"`));
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!localhost)/, 'no JS, no external assets');
+
+    const paid = await fetch(`${sandbox.url}/app/R${ref}/pay`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    assert.equal(paid.status, 303);
+    assert.equal(paid.headers.get('location'), 'http://localhost:3000/orders/abc/done?x=1&y=2');
+    await status(sandbox, ref);
+    const finalHtml = await (await fetch(`${sandbox.url}/sandbox/app/R${ref}`)).text();
+    assert.match(finalHtml, /data-testid="status">PAID</);
+    assert.doesNotMatch(finalHtml, /<button/);
+    const again = await fetch(`${sandbox.url}/app/R${ref}/pay`, { method: 'POST', redirect: 'manual' });
+    assert.equal(again.status, 409);
+
+    const noBack = await sendInvoice(sandbox);
+    const scanned = await fetch(`${sandbox.url}/sandbox/app/R${noBack}/scan`, { method: 'POST', redirect: 'manual' });
+    assert.equal(scanned.status, 303);
+    assert.equal(scanned.headers.get('location'), `/sandbox/app/R${noBack}`);
+    const canceled = await fetch(`${sandbox.url}/app/R${noBack}/cancel`, { method: 'POST', redirect: 'manual' });
+    assert.equal(canceled.headers.get('location'), `/app/R${noBack}`);
+    assert.match(await (await fetch(`${sandbox.url}/app/R${noBack}`)).text(), /data-testid="status">CANCELED</);
+    assert.equal((await fetch(`${sandbox.url}/app/R999`)).status, 404);
+  });
+
+  test('a missing acknowledgmentMode behaves as REQUIRE_ACKNOWLEDGMENT: scan → PENDING, pay refused until updateInvoice', async () => {
+    const ref = await sendInvoice(sandbox, { ack: null });
+    assert.equal((await sandbox.control.scan(ref)).status, 'PENDING_ISSUER_ACKNOWLEDGE');
+    await assert.rejects(sandbox.control.pay(ref), (error: { status?: number; body?: { error?: string } }) => error.status === 409 && /acknowledge/.test(error.body?.error ?? ''));
+    assert.equal((await soapCall(sandbox, 'cancelInvoice', `${context()}<invoiceReference>${ref}</invoiceReference>`)).code, 51);
+    const update = await soapCall(sandbox, 'updateInvoice', `${context()}<invoiceReference>${ref}</invoiceReference>${invoiceXml({ total: '402.30' })}`);
+    assert.equal(update.code, 0);
+    const paid = await sandbox.control.pay(ref);
+    assert.equal(paid.status, 'PAID');
+    assert.deepEqual(paid.totalAmount, { currency: 'SEK', value: '402.30' });
+    assert.equal(paid.version, 4, 'ISSUED 1 → PENDING 2 → ISSUED 3 → PAID 4');
+    await status(sandbox, ref);
+  });
+});
+
+describe('the control API', () => {
+  test('lists oldest first with a status filter; 404, 409 and 400 answer with sentences', async () => {
+    const a = await sendInvoice(sandbox);
+    const b = await sendInvoice(sandbox);
+    const all = await sandbox.control.invoices();
+    assert.ok(all.findIndex((i) => i.invoiceReference === a) < all.findIndex((i) => i.invoiceReference === b));
+    const issued = await sandbox.control.invoices('ISSUED');
+    assert.ok(issued.every((i) => i.status === 'ISSUED'));
+    assert.ok(issued.some((i) => i.invoiceReference === b));
+
+    const detail = await sandbox.control.invoice(a);
+    for (const key of ['invoiceReference', 'status', 'version', 'totalAmount', 'backURL', 'notificationUrl', 'ersReference', 'confirmed', 'reversed', 'notifications', 'refunds', 'receipts', 'history', 'rows', 'terminalId', 'createdAt']) {
+      assert.ok(key in detail, key);
+    }
+    assert.deepEqual(detail.totalAmount, { currency: 'SEK', value: '447.00' });
+
+    const missing = await fetch(`${sandbox.url}/sandbox/invoices/1234`);
+    assert.equal(missing.status, 404);
+    assert.match(((await missing.json()) as { error: string }).error, /no invoice with reference 1234\./);
+    await sandbox.control.cancel(a);
+    const conflict = await fetch(`${sandbox.url}/sandbox/invoices/${a}/pay`, { method: 'POST' });
+    assert.equal(conflict.status, 409);
+    assert.match(((await conflict.json()) as { error: string }).error, /CANCELED, which is final/);
+    const badFilter = await fetch(`${sandbox.url}/sandbox/invoices?status=DONE`);
+    assert.equal(badFilter.status, 400);
+    assert.match(((await badFilter.json()) as { error: string }).error, /Unknown status "DONE"/);
+    assert.equal((await fetch(`${sandbox.url}/sandbox/invoices/${b}/dance`, { method: 'POST' })).status, 404);
+
+    const page = await (await fetch(`${sandbox.url}/sandbox`)).text();
+    assert.match(page, new RegExp(`${a}</a> <span class="status status-CANCELED">`));
+    assert.match(page, /SOAP sendInvoice → 0/);
+  });
+});
+
+describe('persistence across restarts', () => {
+  test('a confirmed payment survives with its refund guard; an unconfirmed one whose window passed while down is reversed at startup', async () => {
+    const kept = await sendInvoice(sandbox);
+    await sandbox.control.pay(kept);
+    const paid = await status(sandbox, kept);
+    const ersReference = paid.field('ersReference') ?? '';
+    const refund = (value: string) =>
+      soapCall(sandbox, 'refundPayment', `${context()}<ersReference>${ersReference}</ersReference><invoice><totalAmount><currency>SEK</currency><value>${value}</value></totalAmount></invoice>`);
+    assert.equal((await refund('400.00')).code, 0);
+    const pending = await sendInvoice(sandbox);
+    await sandbox.control.pay(pending);
+
+    await sandbox.restart({ downForMs: 2200 });
+    const survived = await sandbox.control.invoice(kept);
+    assert.equal(survived.status, 'PAID');
+    assert.equal(survived.confirmed, true);
+    assert.equal(survived.refunds.length, 1);
+    assert.equal((await refund('47.01')).code, 98, 'the sum guard remembers the earlier refund');
+    assert.equal((await refund('47.00')).code, 0);
+    assert.equal((await status(sandbox, kept)).field('status'), 'PAID');
+
+    const reversed = await sandbox.control.invoice(pending);
+    assert.equal(reversed.status, 'CANCELED');
+    assert.equal(reversed.reversed, true);
+  });
+});
+
+describe('invoice lifetime', () => {
+  let short: SandboxProcess;
+  let legacy: SandboxProcess;
+  before(async () => {
+    [short, legacy] = await Promise.all([startSandboxProcess({ ttlS: 1 }), startSandboxProcess({ ttlS: 1, env: { SEQR_SANDBOX_API_MODE: '2.6' } })]);
+  });
+  after(() => Promise.all([short?.stop(), legacy?.stop()]));
+
+  test('an unpaid invoice EXPIRES after the TTL (2.10 mode) or is CANCELED (2.6 mode)', async () => {
+    const ref = await sendInvoice(short);
+    const old = await sendInvoice(legacy);
+    await sleep(1500);
+    const expired = await short.control.invoice(ref);
+    assert.equal(expired.status, 'EXPIRED');
+    assert.equal(expired.version, 2);
+    assert.equal((await status(short, ref)).field('status'), 'EXPIRED');
+    assert.equal((await soapCall(short, 'cancelInvoice', `${context()}<invoiceReference>${ref}</invoiceReference>`)).code, 58);
+    assert.equal((await legacy.control.invoice(old)).status, 'CANCELED');
+    await assert.rejects(short.control.pay(ref), { status: 409 });
+  });
+});
