@@ -109,7 +109,7 @@ test('SEQR down at checkout: a clear message, the order is kept, and trying agai
 test('a forged notification changes nothing', async ({ page, request }) => {
   await addToCart(page, 'field-notebook');
   await checkout(page);
-  const invoice = await newestInvoice(request);
+  const invoice = await sandbox(request, 'GET', `/sandbox/invoices/${(await newestInvoice(request)).invoiceReference}`);
   const forged = await request.post('/api/seqr/notify/forged-token');
   expect(forged.status()).toBe(404);
   expect((await forged.json()).error).toBe('Unknown notification token.');

@@ -43,7 +43,8 @@ export function PaymentWatcher({ token, initial }: { token: string; initial: Pay
       if (next.orderStatus === 'PAID') {
         stopped = true;
         source?.close();
-        router.push(next.doneUrl);
+        // A full load, so the header's cart count is rendered anew as well.
+        window.location.assign(next.doneUrl);
         return;
       }
       const key = `${next.attempt?.number}:${next.attempt?.status}:${next.canRetry}`;

@@ -7,6 +7,7 @@ import { formatMoney, formatVatRate } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
 import { finalizeOnReturn, paymentView } from '@/lib/payments';
 import { PrintButton } from './print-button';
+import { RefreshHeader } from './refresh-header';
 
 export const metadata: Metadata = { title: 'Your order', robots: { index: false } };
 
@@ -41,6 +42,7 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
 
   return (
     <section className="done receipt">
+      <RefreshHeader />
       <h1>Thank you! Your payment is received</h1>
       <dl className="receipt-facts">
         <div><dt>SEQR reference</dt><dd data-testid="seqr-reference">{paid.ersReference}</dd></div>
