@@ -29,7 +29,12 @@ function ensureDebianPackages(check: () => boolean, packages: string[], why: str
   }
 }
 
+const succeeds = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+
 ensureDebianPackages(() => fs.existsSync(CHROMIUM), ['chromium'], `Chromium (${CHROMIUM})`);
+// Independent SOAP stacks for the sandbox's interoperability tests, as SEQR's merchants used them.
+ensureDebianPackages(() => succeeds('php', ['-r', 'exit(class_exists("SoapClient") ? 0 : 1);']), ['php-cli', 'php-soap'], "PHP's SoapClient");
+ensureDebianPackages(() => succeeds('/usr/bin/python3', ['-c', 'import zeep, suds']), ['python3-zeep', 'python3-suds'], "Python's zeep and suds");
 
 const steps: { name: string; args: string[] }[] = [
   { name: 'unit', args: ['run', '--silent', 'test:unit'] },

@@ -41,7 +41,7 @@ export default defineConfig({
     url: `http://localhost:${port}/`,
     timeout: 600_000,
     reuseExistingServer: false,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe',
     env: {
       PORT: String(port),
