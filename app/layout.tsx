@@ -1,27 +1,36 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { CartLink } from './components/cart-link';
+import { LanguageSwitch } from './components/language-switch';
+import { getLocale, getT } from './i18n';
 import './globals.css';
 
-export const metadata: Metadata = {
-  title: { default: 'Nordvik — pay with SEQR', template: '%s · Nordvik' },
-  description: 'A small Nordic homeware shop that takes payment with SEQR.',
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getT();
+  return { title: { default: t('site.title'), template: '%s · Nordvik' }, description: t('site.description') };
+}
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1f3b34' };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const [locale, t] = await Promise.all([getLocale(), getT()]);
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body>
         <header className="site-header">
           <Link href="/" className="brand">
             Nordvik
           </Link>
-          <CartLink />
+          <div className="header-actions">
+            <Suspense>
+              <LanguageSwitch current={locale} label={t('site.language')} />
+            </Suspense>
+            <CartLink />
+          </div>
         </header>
         <main className="page">{children}</main>
-        <footer className="site-footer">Payments by SEQR · Prices include VAT</footer>
+        <footer className="site-footer">{t('site.footer')}</footer>
       </body>
     </html>
   );

@@ -1,11 +1,13 @@
 import Link from 'next/link';
+import { getT } from './i18n';
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getT();
   return (
     <>
-      <h1>Not found</h1>
-      <p>There is nothing at this address. The product may have been removed, or the link is mistyped.</p>
-      <p><Link href="/">Back to the catalog</Link></p>
+      <h1>{t('notFound.heading')}</h1>
+      <p>{t('notFound.text')}</p>
+      <p><Link href="/">{t('notFound.back')}</Link></p>
     </>
   );
 }

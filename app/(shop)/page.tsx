@@ -1,15 +1,16 @@
 import Link from 'next/link';
 import { connection } from 'next/server';
+import { getT } from '@/app/i18n';
 import { listProducts } from '@/lib/catalog';
 import { formatMoney } from '@/lib/money';
 
 export default async function CatalogPage() {
   await connection(); // the catalog is read from the database on every request
-  const products = await listProducts();
+  const [products, t] = await Promise.all([listProducts(), getT()]);
   return (
     <>
-      <h1>Everyday things, made well</h1>
-      <ul className="product-grid" aria-label="Products">
+      <h1>{t('catalog.heading')}</h1>
+      <ul className="product-grid" aria-label={t('catalog.products')}>
         {products.map((product) => (
           <li key={product.slug} className="product-card">
             <Link href={`/products/${product.slug}`}>

@@ -1,12 +1,13 @@
 import Link from 'next/link';
 import { currentCart } from '@/app/cart-cookie';
+import { getT } from '@/app/i18n';
 
 export async function CartLink() {
-  const state = await currentCart();
+  const [state, t] = await Promise.all([currentCart(), getT()]);
   const count = state.kind === 'ok' ? state.cart.totals.itemCount : 0;
   return (
-    <Link href="/cart" className="cart-link" aria-label={`Cart, ${count} ${count === 1 ? 'item' : 'items'}`}>
-      Cart <span className="cart-count">{count}</span>
+    <Link href="/cart" className="cart-link" aria-label={count === 1 ? t('cart.link.one') : t('cart.link', { count })}>
+      {t('cart.link.short')} <span className="cart-count">{count}</span>
     </Link>
   );
 }

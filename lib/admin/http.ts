@@ -1,5 +1,6 @@
 // The guard every back-office request goes through: a valid session for pages (else the login
 // page) and, for mutations, a valid session (else 401) plus the session's CSRF token (else 403).
+import { LOCALE_COOKIE, resolveLocale, translateMessage, type Message } from '../i18n';
 import { ADMIN_COOKIE, AdminDisabledError, checkCsrf, readSession, type AdminSession } from './auth';
 
 export function cookieFrom(request: Request, name: string): string | undefined {
@@ -19,12 +20,13 @@ export function clientAddress(request: Request): string {
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
 
 /** Answer a mutation: JSON for scripts, or a 303 back to a page with a notice or an error for forms. */
-export type MutationOutcome = { ok: boolean; message: string; status?: number; backTo?: string };
+export type MutationOutcome = { ok: boolean; message: Message; status?: number; backTo?: string };
 
 export function mutationResponse(request: Request, outcome: MutationOutcome, backTo: string): Response {
-  if (wantsJson(request)) return Response.json(outcome.ok ? { message: outcome.message } : { error: outcome.message }, { status: outcome.ok ? 200 : (outcome.status ?? 400) });
+  const text = translateMessage(resolveLocale(cookieFrom(request, LOCALE_COOKIE), request.headers.get('accept-language')), outcome.message);
+  if (wantsJson(request)) return Response.json(outcome.ok ? { message: text } : { error: text }, { status: outcome.ok ? 200 : (outcome.status ?? 400) });
   const url = new URL(outcome.backTo ?? backTo, request.url);
-  url.searchParams.set(outcome.ok ? 'notice' : 'error', outcome.message);
+  url.searchParams.set(outcome.ok ? 'notice' : 'error', text);
   return Response.redirect(url, 303);
 }
 

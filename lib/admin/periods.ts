@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { decimalStringToOre } from '../money';
+import type { Message } from '../i18n';
 import { orderNumberLabel } from '../orders';
 import { getSeqrClient, SeqrResultError, SeqrTransportError } from '../seqr';
 
@@ -36,7 +37,7 @@ export function parseReportXml(xml: string): ParsedReport {
   return { root, meta: flat(body.Meta), columns, rows };
 }
 
-export type CloseResult = { ok: true; message: string; periodId: string } | { ok: false; message: string };
+export type CloseResult = { ok: true; message: Message; periodId: string } | { ok: false; message: Message };
 
 export async function closePeriod(actor: string): Promise<CloseResult> {
   const db = getDb();
@@ -46,9 +47,10 @@ export async function closePeriod(actor: string): Promise<CloseResult> {
     // TERMINALID makes the terminal reports (006/007) available too (PROTOCOL.md pitfall 17).
     const { transactionPeriodId } = await getSeqrClient().markTransactionPeriod({ terminalId });
     const period = await db.transactionPeriod.create({ data: { transactionPeriodId, startedAt: previous?.closedAt ?? null, terminalId, closedBy: actor } });
-    return { ok: true, message: `Period ${transactionPeriodId} closed.`, periodId: period.id };
+    return { ok: true, message: { key: 'admin.periods.done', params: { id: transactionPeriodId } }, periodId: period.id };
   } catch (error) {
-    if (error instanceof SeqrResultError || error instanceof SeqrTransportError) return { ok: false, message: `The period could not be closed: ${error.sentence}` };
+    if (error instanceof SeqrResultError) return { ok: false, message: { key: 'admin.periods.failed', seqrCode: error.code } };
+    if (error instanceof SeqrTransportError) return { ok: false, message: { key: 'admin.periods.failed', params: { reason: error.sentence } } };
     throw error;
   }
 }
@@ -62,7 +64,7 @@ export async function findPeriod(id: string) {
   return getDb().transactionPeriod.findUnique({ where: { id } });
 }
 
-export type ReportOutcome = { ok: true; report: ParsedReport } | { ok: false; message: string };
+export type ReportOutcome = { ok: true; report: ParsedReport } | { ok: false; message: Message };
 
 export async function runReport(period: { transactionPeriodId: string; terminalId: string | null }, reportId: string, wait = { intervalMs: 3000, maxWaitMs: 30_000 }): Promise<ReportOutcome> {
   try {
@@ -72,9 +74,10 @@ export async function runReport(period: { transactionPeriodId: string; terminalI
     );
     return { ok: true, report: { ...parseReportXml(report.contentString), title: report.title } };
   } catch (error) {
-    if (error instanceof SeqrResultError && error.code === 2) return { ok: false, message: 'SEQR has not finished the report yet; reload in a few seconds.' };
-    if (error instanceof SeqrResultError || error instanceof SeqrTransportError) return { ok: false, message: `The report could not be read: ${error.sentence}` };
-    if (error instanceof Error) return { ok: false, message: `The report could not be read: ${error.message}` };
+    if (error instanceof SeqrResultError && error.code === 2) return { ok: false, message: { key: 'admin.period.notReady' } };
+    if (error instanceof SeqrResultError) return { ok: false, message: { key: 'admin.period.reportFailed', seqrCode: error.code } };
+    if (error instanceof SeqrTransportError) return { ok: false, message: { key: 'admin.period.reportFailed', params: { reason: error.sentence } } };
+    if (error instanceof Error) return { ok: false, message: { key: 'admin.period.reportFailed', params: { reason: error.message } } };
     throw error;
   }
 }
@@ -102,7 +105,7 @@ function oreOrNull(text: string | undefined): number | null {
  * refunds in the same window. Refunds count as negative amounts on both sides.
  */
 export async function reconcilePeriod(period: { id: string; transactionPeriodId: string; terminalId: string | null; startedAt: Date | null; closedAt: Date }): Promise<
-  { ok: true; differences: Difference[]; seqrCount: number; shopCount: number } | { ok: false; message: string }
+  { ok: true; differences: Difference[]; seqrCount: number; shopCount: number } | { ok: false; message: Message }
 > {
   const details = await runReport(period, 'Reconciliation/STD_RECON_003.xml');
   if (!details.ok) return details;

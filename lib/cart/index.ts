@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { findProductBySlug, type Product } from '../catalog';
 import { getDb } from '../db';
+import { translator, type Message, type Params } from '../i18n';
+import type { MessageKey } from '../i18n/messages';
 import { cartTotals, lineTotalOre, MAX_LINE_QUANTITY, type CartTotals } from './totals';
 
 export { MAX_LINE_QUANTITY } from './totals';
@@ -13,12 +15,13 @@ export const CART_COOKIE_MAX_AGE_S = 60 * 60 * 24 * 30;
 
 const CartIdSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
+// Issue messages are message keys, translated where they are shown.
 export const QuantitySchema = z.coerce
-  .number({ error: 'Quantity must be a number.' })
-  .refine(Number.isFinite, { error: 'Quantity must be a number.' })
-  .int({ error: 'Quantity must be a whole number.' })
-  .min(1, { error: 'Quantity must be at least 1.' })
-  .max(MAX_LINE_QUANTITY, { error: `Quantity can be at most ${MAX_LINE_QUANTITY}.` });
+  .number({ error: 'error.quantityNumber' })
+  .refine(Number.isFinite, { error: 'error.quantityNumber' })
+  .int({ error: 'error.quantityWhole' })
+  .min(1, { error: 'error.quantityMin' })
+  .max(MAX_LINE_QUANTITY, { error: 'error.quantityMax' });
 
 export type CartLineView = {
   product: Pick<Product, 'slug' | 'name' | 'imagePath' | 'sku' | 'taxRateBp'>;
@@ -35,10 +38,13 @@ export type CartView = { id: string; lines: CartLineView[]; totals: CartTotals }
  */
 export type CartCookieState = { kind: 'none' } | { kind: 'invalid' } | { kind: 'ok'; cart: CartView };
 
+/** Bad cart input. `text` is the translatable message; `message` is its English text, for logs. */
 export class CartInputError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly text: Message;
+  constructor(key: MessageKey, params?: Params) {
+    super(translator('en')(key, params));
     this.name = 'CartInputError';
+    this.text = { key, params };
   }
 }
 
@@ -81,13 +87,13 @@ export async function readCart(cookieValue: string | undefined): Promise<CartCoo
 
 async function requireProduct(slug: unknown): Promise<Product> {
   const product = typeof slug === 'string' ? await findProductBySlug(slug) : null;
-  if (!product) throw new CartInputError('That product does not exist.');
+  if (!product) throw new CartInputError('error.productMissing');
   return product;
 }
 
 function parseQuantity(value: unknown): number {
   const parsed = QuantitySchema.safeParse(value);
-  if (!parsed.success) throw new CartInputError(parsed.error.issues[0]?.message ?? 'Quantity is not valid.');
+  if (!parsed.success) throw new CartInputError((parsed.error.issues[0]?.message ?? 'error.quantityNumber') as MessageKey, { max: MAX_LINE_QUANTITY });
   return parsed.data;
 }
 
@@ -110,7 +116,7 @@ export async function addToCart(cookieValue: string | undefined, input: { slug: 
     select: { quantity: true },
   });
   if ((existing?.quantity ?? 0) + quantity > MAX_LINE_QUANTITY) {
-    throw new CartInputError(`You can have at most ${MAX_LINE_QUANTITY} of ${product.name} in the cart.`);
+    throw new CartInputError('error.lineMax', { max: MAX_LINE_QUANTITY, name: product.name });
   }
   await db.cartLine.upsert({
     where: { cartId_productId: { cartId, productId: product.id } },
@@ -129,14 +135,14 @@ export async function setCartLineQuantity(
   const product = await requireProduct(input.slug);
   const quantity = parseQuantity(input.quantity);
   const state = await readCart(cookieValue);
-  if (state.kind !== 'ok') throw new CartInputError('Your cart could not be found. Add the product again.');
+  if (state.kind !== 'ok') throw new CartInputError('error.cartMissing');
   const { count } = await getDb().cartLine.updateMany({ where: { cartId: state.cart.id, productId: product.id }, data: { quantity } });
-  if (count === 0) throw new CartInputError(`${product.name} is not in your cart.`);
+  if (count === 0) throw new CartInputError('error.notInCart', { name: product.name });
 }
 
 export async function removeCartLine(cookieValue: string | undefined, input: { slug: unknown }): Promise<void> {
   const product = await requireProduct(input.slug);
   const state = await readCart(cookieValue);
-  if (state.kind !== 'ok') throw new CartInputError('Your cart could not be found.');
+  if (state.kind !== 'ok') throw new CartInputError('error.cartMissing');
   await getDb().cartLine.deleteMany({ where: { cartId: state.cart.id, productId: product.id } });
 }

@@ -2,7 +2,8 @@
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { findOrderByToken, upsertOrderFromCart, type OrderView } from '../orders';
-import { appLink, describeResultCode } from '../seqr';
+import { seqrReason, translator, type Locale } from '../i18n';
+import { appLink } from '../seqr';
 import { refreshAttempt, startAttempt, syncOpenInvoiceWithCart, type StartResult } from './lifecycle';
 
 export { applySeqrStatus, cancelOpenAttemptByMerchant, refreshAttempt, submitReceipt, syncOpenInvoiceWithCart, STATUS_INTERVAL_MS } from './lifecycle';
@@ -47,21 +48,23 @@ export type PaymentView = {
   doneUrl: string;
 };
 
-function attemptMessage(attempt: OrderView['attempts'][number]): string | null {
+function attemptMessage(attempt: OrderView['attempts'][number], locale: Locale): string | null {
+  const t = translator(locale);
   switch (attempt.status) {
     case 'CANCELED':
-      return 'The payment was cancelled.';
+      return t('payment.canceled');
     case 'EXPIRED':
-      return 'The payment timed out before it was completed.';
+      return t('payment.expired');
     case 'FAILED':
-      if (attempt.resultCode !== null && attempt.resultCode !== 0) return `SEQR could not take the payment: ${describeResultCode(attempt.resultCode).sentence}`;
-      return attempt.invoiceReference ? 'The payment failed in the SEQR app.' : 'SEQR is not answering right now. Your order is saved; please try again in a moment.';
+      if (attempt.resultCode !== null && attempt.resultCode !== 0) return t('payment.refused', { reason: seqrReason(locale, attempt.resultCode) });
+      return attempt.invoiceReference ? t('payment.failedInApp') : t('payment.unavailable');
     default:
       return null;
   }
 }
 
-export function paymentView(order: OrderView): PaymentView {
+/** What the pay page shows, with its message in the shopper's language. */
+export function paymentView(order: OrderView, locale: Locale = 'en'): PaymentView {
   const { seqr } = getConfig();
   const latest = order.attempts[0];
   return {
@@ -76,7 +79,7 @@ export function paymentView(order: OrderView): PaymentView {
           appLink: latest.invoiceQRCode ? appLink(latest.invoiceQRCode, seqr.appScheme) : null,
           walletSimulatorUrl: seqr.usesSandbox && latest.invoiceReference ? `${seqr.sandboxBaseUrl}/app/R${latest.invoiceReference}` : null,
           expiresAt: latest.expiresAt.toISOString(),
-          message: attemptMessage(latest),
+          message: attemptMessage(latest, locale),
         }
       : null,
     canRetry: order.status === 'AWAITING_PAYMENT' && order.openAttemptId === null,
@@ -85,15 +88,15 @@ export function paymentView(order: OrderView): PaymentView {
 }
 
 /** The pay page's live status: asks SEQR (coalesced) while an invoice is open, then reads the order. */
-export async function currentPaymentView(token: string): Promise<PaymentView | null> {
+export async function currentPaymentView(token: string, locale: Locale = 'en'): Promise<PaymentView | null> {
   const order = await findOrderByToken(token);
   if (!order) return null;
   if (order.openAttemptId) {
     await refreshAttempt(order.openAttemptId, 'browser');
     const fresh = await findOrderByToken(token);
-    return fresh ? paymentView(fresh) : null;
+    return fresh ? paymentView(fresh, locale) : null;
   }
-  return paymentView(order);
+  return paymentView(order, locale);
 }
 
 /** The return page (backURL): one final status read, then the order as it stands. */

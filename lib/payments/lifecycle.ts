@@ -18,6 +18,7 @@ import {
   type PaymentStatus,
   type SeqrCallRecord,
 } from '../seqr';
+import type { Message } from '../i18n';
 import { receiptHtml } from './receipt-document';
 import { cancelOutcome, decideFromSeqrStatus, type AttemptStatus } from './state-machine';
 
@@ -82,8 +83,10 @@ export type StartResult =
   | { kind: 'issued'; attemptId: string }
   | { kind: 'already-open'; attemptId: string }
   | { kind: 'not-payable' }
-  | { kind: 'refused'; message: string }
-  | { kind: 'unavailable'; message: string };
+  /** SEQR said no; the attempt records the result code, and the pay page explains it. */
+  | { kind: 'refused'; resultCode: number }
+  /** SEQR did not answer (or too late); the pay page offers to try again. */
+  | { kind: 'unavailable' };
 
 /** Issue a new SEQR invoice for an order that has none open. */
 export async function startAttempt(orderId: string): Promise<StartResult> {
@@ -130,19 +133,19 @@ export async function startAttempt(orderId: string): Promise<StartResult> {
     if (count !== 1) {
       // The attempt was given up while SEQR answered: withdraw the invoice so it cannot be paid.
       await withSeqrLog(orderId, (options) => getSeqrClient().cancelInvoice(sent.invoiceReference, options)).catch(() => {});
-      return { kind: 'unavailable', message: 'SEQR answered too late. Please try again.' };
+      return { kind: 'unavailable' };
     }
     await appendOrderEvent(orderId, { kind: 'STATUS_CHANGE', fromStatus: 'CREATED', toStatus: 'ISSUED', message: `Invoice ${sent.invoiceReference} issued.` });
     return { kind: 'issued', attemptId };
   } catch (error) {
     if (error instanceof SeqrResultError) {
       await closeAttempt(attemptId, orderId, ['CREATED'], 'FAILED', { resultCode: error.code }, `SEQR refused the invoice: ${error.code} ${error.resultName}.`);
-      return { kind: 'refused', message: `SEQR could not create the payment: ${error.sentence}` };
+      return { kind: 'refused', resultCode: error.code };
     }
     if (error instanceof SeqrTransportError) {
       // Outcome unknown, but nobody saw a QR code or link, so no one can pay that invoice.
       await closeAttempt(attemptId, orderId, ['CREATED'], 'FAILED', {}, `SEQR did not answer (${error.failure}); no invoice was shown.`);
-      return { kind: 'unavailable', message: 'SEQR is not answering right now. Your order is saved; please try again in a moment.' };
+      return { kind: 'unavailable' };
     }
     throw error;
   }
@@ -417,17 +420,17 @@ async function previewOrderFromCart(cartId: string, order: OrderView): Promise<O
 }
 
 /** The merchant withdraws an unpaid invoice from the back office (PROTOCOL.md §6.4 outcomes). */
-export async function cancelOpenAttemptByMerchant(orderId: string): Promise<{ ok: boolean; message: string }> {
+export async function cancelOpenAttemptByMerchant(orderId: string): Promise<{ ok: boolean; message: Message }> {
   const order = await getDb().order.findUnique({ where: { id: orderId }, select: { openAttemptId: true } });
   const attempt = order?.openAttemptId ? await loadAttempt(order.openAttemptId) : null;
-  if (!attempt || attempt.status !== 'ISSUED' || !attempt.invoiceReference) return { ok: false, message: 'This order has no open invoice to cancel.' };
+  if (!attempt || attempt.status !== 'ISSUED' || !attempt.invoiceReference) return { ok: false, message: { key: 'admin.cancel.none' } };
   const outcome = await cancelOpenInvoice(attempt, attempt.invoiceReference, 'CANCELED', 'The merchant cancelled the invoice.');
   switch (outcome) {
     case 'closed':
-      return { ok: true, message: `Invoice ${attempt.invoiceReference} is cancelled.` };
+      return { ok: true, message: { key: 'admin.cancel.done', params: { reference: attempt.invoiceReference } } };
     case 'paid':
-      return { ok: false, message: 'The customer had already paid this invoice; the order is now marked paid.' };
+      return { ok: false, message: { key: 'admin.cancel.paid' } };
     default:
-      return { ok: false, message: 'The customer is paying right now, or SEQR did not answer; the invoice stays open and the shop will look again shortly.' };
+      return { ok: false, message: { key: 'admin.cancel.open' } };
   }
 }

@@ -6,10 +6,11 @@ import { getDb } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { appendOrderEvent, orderNumberLabel } from '../orders';
 import { decimalStringToOre, formatMoney } from '../money';
+import type { Message } from '../i18n';
 import { getSeqrClient, SeqrResultError, SeqrTransportError, type SeqrCallRecord } from '../seqr';
 import { orderStatusAfterRefund } from './state-machine';
 
-export type RefundResult = { ok: true; message: string } | { ok: false; message: string };
+export type RefundResult = { ok: boolean; message: Message };
 
 /** "123.45" or "123,45" kronor -> öre; null when it is not an amount with at most 2 decimals. */
 export function parseRefundAmount(text: unknown): number | null {
@@ -25,16 +26,18 @@ export function parseRefundAmount(text: unknown): number | null {
 
 export async function refundOrder(orderId: string, amountOre: number, actor: string): Promise<RefundResult> {
   const db = getDb();
-  if (!Number.isSafeInteger(amountOre) || amountOre <= 0) return { ok: false, message: 'The refund amount must be more than 0,00 kr.' };
+  if (!Number.isSafeInteger(amountOre) || amountOre <= 0) return { ok: false, message: { key: 'admin.refund.positive' } };
   const order = await db.order.findUnique({
     where: { id: orderId },
     include: { attempts: { where: { status: 'PAID' }, take: 1 }, refunds: { select: { id: true } } },
   });
   const payment = order?.attempts[0];
-  if (!order || !payment?.ersReference) return { ok: false, message: 'This order has no SEQR payment to refund.' };
+  if (!order || !payment?.ersReference) return { ok: false, message: { key: 'admin.refund.noPayment' } };
   const ersReference = payment.ersReference;
   const left = order.paidOre - order.refundedOre;
-  if (amountOre > left) return { ok: false, message: `At most ${formatMoney(left)} can be refunded (paid ${formatMoney(order.paidOre)}, refunded ${formatMoney(order.refundedOre)}).` };
+  if (amountOre > left) {
+    return { ok: false, message: { key: 'admin.refund.tooMuch', params: { left: formatMoney(left), paid: formatMoney(order.paidOre), refunded: formatMoney(order.refundedOre) } } };
+  }
 
   // Reserve: succeeds for one of two racing refunds when together they exceed what is left.
   const reserved = await db.$executeRaw(Prisma.sql`
@@ -42,7 +45,7 @@ export async function refundOrder(orderId: string, amountOre: number, actor: str
      WHERE "id" = ${orderId}::uuid AND "status" IN ('PAID', 'PARTIALLY_REFUNDED') AND "refundedOre" + ${amountOre} <= "paidOre"`);
   if (reserved !== 1) {
     const fresh = await db.order.findUniqueOrThrow({ where: { id: orderId }, select: { paidOre: true, refundedOre: true } });
-    return { ok: false, message: `At most ${formatMoney(fresh.paidOre - fresh.refundedOre)} can be refunded now; another refund was just made.` };
+    return { ok: false, message: { key: 'admin.refund.raced', params: { left: formatMoney(fresh.paidOre - fresh.refundedOre) } } };
   }
   const refundNumber = order.refunds.length + 1;
   const refund = await db.refund.create({
@@ -65,7 +68,7 @@ export async function refundOrder(orderId: string, amountOre: number, actor: str
       await tx.orderEvent.create({ data: { orderId, kind: 'STATUS_CHANGE', fromStatus: current.status, toStatus: status, message: `Refunded ${formatMoney(amountOre)}, SEQR reference ${result.ersReference}.` } });
       return status;
     });
-    return { ok: true, message: `Refunded ${formatMoney(amountOre)}. The order is now ${updated === 'REFUNDED' ? 'fully refunded' : 'partially refunded'}.` };
+    return { ok: true, message: { key: updated === 'REFUNDED' ? 'admin.refund.doneFull' : 'admin.refund.donePartial', params: { amount: formatMoney(amountOre) } } };
   } catch (error) {
     if (error instanceof SeqrResultError) {
       await db.$transaction([
@@ -73,12 +76,13 @@ export async function refundOrder(orderId: string, amountOre: number, actor: str
         db.$executeRaw(Prisma.sql`UPDATE "Order" SET "refundedOre" = "refundedOre" - ${amountOre}, "updatedAt" = now() WHERE "id" = ${orderId}::uuid`),
         db.orderEvent.create({ data: { orderId, kind: 'NOTE', message: `SEQR refused the refund of ${formatMoney(amountOre)}: ${error.code} ${error.resultName}.` } }),
       ]);
-      return { ok: false, message: `SEQR refused the refund: ${error.sentence} (${error.code} ${error.resultName})` };
+      return { ok: false, message: { key: 'admin.refund.refused', seqrCode: error.code } };
     }
     if (error instanceof SeqrTransportError) {
-      const message = `SEQR did not answer, so it is not known whether ${formatMoney(amountOre)} was refunded. The amount stays reserved; check SEQR's transaction report before refunding again.`;
-      await db.refund.update({ where: { id: refund.id }, data: { message } });
-      await appendOrderEvent(orderId, { kind: 'NOTE', message });
+      const message: Message = { key: 'admin.refund.unknown', params: { amount: formatMoney(amountOre) } };
+      const note = `SEQR did not answer, so it is not known whether ${formatMoney(amountOre)} was refunded; the amount stays reserved.`;
+      await db.refund.update({ where: { id: refund.id }, data: { message: note } });
+      await appendOrderEvent(orderId, { kind: 'NOTE', message: note });
       return { ok: false, message };
     }
     throw error;

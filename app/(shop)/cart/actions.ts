@@ -3,19 +3,22 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { cartCookieValue, forgetCart, rememberCart } from '@/app/cart-cookie';
+import { getLocale } from '@/app/i18n';
 import { addToCart, CartInputError, readCart, removeCartLine, setCartLineQuantity } from '@/lib/cart';
+import { translateMessage, type MessageKey } from '@/lib/i18n';
 import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
 
 export type CartActionState = { status: 'idle' } | { status: 'ok'; message: string } | { status: 'error'; message: string };
 
-/** Bad input becomes a form error with the domain's sentence; anything else is a real failure. */
-async function run(work: () => Promise<string>): Promise<CartActionState> {
+/** Bad input becomes a form error in the shopper's language; anything else is a real failure. */
+async function run(work: () => Promise<MessageKey>): Promise<CartActionState> {
+  const locale = await getLocale();
   try {
-    const message = await work();
+    const message = translateMessage(locale, { key: await work() });
     revalidatePath('/', 'layout');
     return { status: 'ok', message };
   } catch (error) {
-    if (error instanceof CartInputError) return { status: 'error', message: error.message };
+    if (error instanceof CartInputError) return { status: 'error', message: translateMessage(locale, error.text) };
     throw error;
   }
 }
@@ -25,7 +28,7 @@ export async function addToCartAction(_previous: CartActionState, form: FormData
     const cartId = await addToCart(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') });
     await rememberCart(cartId);
     await syncOpenInvoiceWithCart(cartId);
-    return 'Added to your cart.';
+    return 'cart.added';
   });
 }
 
@@ -34,7 +37,7 @@ export async function updateQuantityAction(_previous: CartActionState, form: For
     const cartId = await cartCookieValue();
     await setCartLineQuantity(cartId, { slug: form.get('slug'), quantity: form.get('quantity') });
     if (cartId) await syncOpenInvoiceWithCart(cartId);
-    return 'Quantity updated.';
+    return 'cart.updated';
   });
 }
 
@@ -43,7 +46,7 @@ export async function removeLineAction(_previous: CartActionState, form: FormDat
     const cartId = await cartCookieValue();
     await removeCartLine(cartId, { slug: form.get('slug') });
     if (cartId) await syncOpenInvoiceWithCart(cartId);
-    return 'Removed.';
+    return 'cart.removed';
   });
 }
 
@@ -55,13 +58,14 @@ export async function startNewCartAction(): Promise<void> {
 
 /** "Pay with SEQR": the server builds the order from database prices and issues the invoice. */
 export async function checkoutAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+  const locale = await getLocale();
   const state = await readCart(await cartCookieValue());
-  if (state.kind !== 'ok' || state.cart.lines.length === 0) return { status: 'error', message: 'Your cart is empty.' };
+  if (state.kind !== 'ok' || state.cart.lines.length === 0) return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
   const email = String(form.get('email') ?? '').trim();
   if (email !== '' && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
-    return { status: 'error', message: 'Enter a valid e-mail address, or leave it empty.' };
+    return { status: 'error', message: translateMessage(locale, { key: 'checkout.badEmail' }) };
   }
   const result = await checkoutCart(state.cart.id, { email: email || undefined });
-  if (result.kind === 'empty-cart') return { status: 'error', message: 'Your cart is empty.' };
+  if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
   redirect(`/pay/${result.token}`);
 }

@@ -1,53 +1,61 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { currentCart } from '@/app/cart-cookie';
+import { getLocale, getT } from '@/app/i18n';
+import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { startNewCartAction } from './actions';
 import { CartLineForm } from './cart-line-form';
 import { CheckoutForm } from './checkout-form';
 
-export const metadata: Metadata = { title: 'Cart' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('cart.heading') };
+}
 
 export default async function CartPage() {
-  const state = await currentCart();
+  const [state, t, locale] = await Promise.all([currentCart(), getT(), getLocale()]);
   if (state.kind === 'invalid') {
     return (
       <>
-        <h1>Your cart</h1>
+        <h1>{t('cart.heading')}</h1>
         <div className="notice" role="alert">
-          <p>We could not find the cart your browser pointed to, so your cart is empty.</p>
+          <p>{t('cart.invalid')}</p>
           <form action={startNewCartAction}>
-            <button type="submit" className="button-secondary">Start a new cart</button>
+            <button type="submit" className="button-secondary">{t('cart.startNew')}</button>
           </form>
         </div>
-        <p><Link href="/">Browse the catalog</Link></p>
+        <p><Link href="/">{t('cart.browse')}</Link></p>
       </>
     );
   }
   if (state.kind === 'none' || state.cart.lines.length === 0) {
     return (
       <>
-        <h1>Your cart</h1>
-        <p>Your cart is empty.</p>
-        <p><Link href="/">Browse the catalog</Link></p>
+        <h1>{t('cart.heading')}</h1>
+        <p>{t('cart.empty')}</p>
+        <p><Link href="/">{t('cart.browse')}</Link></p>
       </>
     );
   }
   const { lines, totals } = state.cart;
   return (
     <>
-      <h1>Your cart</h1>
-      <ul className="cart-lines" aria-label="Cart lines">
+      <h1>{t('cart.heading')}</h1>
+      <ul className="cart-lines" aria-label={t('cart.lines')}>
         {lines.map((line) => (
           <li key={line.product.slug} className="cart-line" data-sku={line.product.sku}>
             {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
             <img src={line.product.imagePath} alt="" width={72} height={72} />
             <div className="cart-line-main">
               <Link href={`/products/${line.product.slug}`} className="cart-line-name">{line.product.name}</Link>
-              <span className="muted">{formatMoney(line.unitPriceOre)} each</span>
-              <CartLineForm slug={line.product.slug} quantity={line.quantity} name={line.product.name} />
+              <span className="muted">{t('cart.each', { price: formatMoney(line.unitPriceOre) })}</span>
+              <CartLineForm
+                slug={line.product.slug}
+                quantity={line.quantity}
+                labels={{ quantity: t('cart.quantityOf', { name: line.product.name }), update: t('cart.update'), remove: t('cart.remove'), removeName: t('cart.removeName', { name: line.product.name }) }}
+              />
             </div>
-            <span className="price line-total" aria-label={`Line total for ${line.product.name}`}>
+            <span className="price line-total" aria-label={t('cart.lineTotal', { name: line.product.name })}>
               {formatMoney(line.lineTotalOre)}
             </span>
           </li>
@@ -56,16 +64,16 @@ export default async function CartPage() {
       <dl className="cart-summary">
         {totals.vat.map((group) => (
           <div key={group.rateBp}>
-            <dt>VAT {formatVatRate(group.rateBp)}</dt>
+            <dt>{t('cart.vat', { rate: formatVatRate(group.rateBp, intlLocale(locale)) })}</dt>
             <dd>{formatMoney(group.vatOre)}</dd>
           </div>
         ))}
         <div className="cart-total">
-          <dt>Total</dt>
+          <dt>{t('cart.total')}</dt>
           <dd data-testid="cart-total">{formatMoney(totals.totalOre)}</dd>
         </div>
       </dl>
-      <CheckoutForm />
+      <CheckoutForm labels={{ email: t('checkout.email'), pay: t('checkout.pay'), paying: t('checkout.paying') }} />
     </>
   );
 }

@@ -1,38 +1,44 @@
 import Link from 'next/link';
+import { getLocale, getT } from '@/app/i18n';
 import { listOrdersForAdmin, ORDER_STATUSES, OrderListQuerySchema } from '@/lib/admin/orders';
+import { intlLocale } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
 import { Flash } from '../flash';
 
-const dateTime = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
-
 export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const params = await searchParams;
+  const [params, t, locale] = await Promise.all([searchParams, getT(), getLocale()]);
+  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
   const query = OrderListQuerySchema.parse({ status: params.status, q: params.q });
   const orders = await listOrdersForAdmin(query);
   return (
     <>
-      <h1>Orders</h1>
+      <h1>{t('admin.orders.heading')}</h1>
       <Flash notice={params.notice} error={params.error} />
       <form method="get" className="admin-filter" role="search">
         <label>
-          Status
+          {t('admin.orders.status')}
           <select name="status" defaultValue={query.status ?? ''}>
-            <option value="">All</option>
+            <option value="">{t('admin.orders.all')}</option>
             {ORDER_STATUSES.map((status) => <option key={status} value={status}>{status.replaceAll('_', ' ').toLowerCase()}</option>)}
           </select>
         </label>
         <label>
-          Search
-          <input name="q" type="search" defaultValue={query.q ?? ''} placeholder="Order, token, SEQR reference, e-mail" className="text-input" />
+          {t('admin.orders.search')}
+          <input name="q" type="search" defaultValue={query.q ?? ''} placeholder={t('admin.orders.searchHint')} className="text-input" />
         </label>
-        <button type="submit" className="button-secondary">Show</button>
+        <button type="submit" className="button-secondary">{t('admin.orders.show')}</button>
       </form>
       {orders.length === 0 ? (
-        <p>No orders match.</p>
+        <p>{t('admin.orders.none')}</p>
       ) : (
-        <table className="admin-table" aria-label="Orders">
-          <thead><tr><th scope="col">Order</th><th scope="col">Created</th><th scope="col">E-mail</th><th scope="col">Status</th><th scope="col">Total</th><th scope="col">Refunded</th></tr></thead>
+        <table className="admin-table" aria-label={t('admin.orders.heading')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.col.order')}</th><th scope="col">{t('admin.col.created')}</th><th scope="col">{t('admin.col.email')}</th>
+              <th scope="col">{t('admin.col.status')}</th><th scope="col">{t('admin.col.total')}</th><th scope="col">{t('admin.col.refunded')}</th>
+            </tr>
+          </thead>
           <tbody>
             {orders.map((order) => (
               <tr key={order.id}>

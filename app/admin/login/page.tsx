@@ -1,26 +1,24 @@
 import type { Metadata } from 'next';
+import { getT } from '@/app/i18n';
 import { getConfig } from '@/lib/config';
+import type { MessageKey } from '@/lib/i18n';
 
-export const metadata: Metadata = { title: 'Back office login', robots: { index: false } };
+export const metadata: Metadata = { title: 'Back office', robots: { index: false } };
 
-const MESSAGES: Record<string, string> = {
-  'wrong-password': 'That password is not right.',
-  'rate-limited': 'Too many failed logins. Wait 15 minutes and try again.',
-  closed: 'The back office is closed: set ADMIN_PASSWORD (at least 8 characters) to open it.',
-};
+const ERRORS: Record<string, MessageKey> = { 'wrong-password': 'admin.wrongPassword', 'rate-limited': 'admin.rateLimited', closed: 'admin.closed' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { error } = await searchParams;
-  const message = typeof error === 'string' ? MESSAGES[error] : undefined;
+  const [{ error }, t] = await Promise.all([searchParams, getT()]);
   const closed = !getConfig().adminPassword;
+  const key = closed ? 'admin.closed' : typeof error === 'string' ? ERRORS[error] : undefined;
   return (
     <section className="login">
-      <h1>Back office</h1>
-      {(message || closed) && <p role="alert" className="form-error">{closed ? MESSAGES.closed : message}</p>}
+      <h1>{t('admin.title')}</h1>
+      {key && <p role="alert" className="form-error">{t(key)}</p>}
       <form method="post" action="/admin/api/login" className="stack">
-        <label htmlFor="admin-password">Password</label>
+        <label htmlFor="admin-password">{t('admin.password')}</label>
         <input id="admin-password" name="password" type="password" autoComplete="current-password" required className="text-input" />
-        <button type="submit" className="button-primary" disabled={closed}>Log in</button>
+        <button type="submit" className="button-primary" disabled={closed}>{t('admin.login')}</button>
       </form>
     </section>
   );

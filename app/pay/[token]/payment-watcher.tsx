@@ -9,19 +9,22 @@ import type { PaymentView } from '@/lib/payments';
 
 const POLL_MS = 1000;
 
-function statusLine(view: PaymentView, secondsLeft: number | null): string {
-  if (view.orderStatus === 'PAID') return 'Paid. Taking you to your receipt…';
+/** The page's texts in the shopper's language; `{seconds}` in waitingLeft is filled in here. */
+export type WatcherLabels = { paid: string; preparing: string; creating: string; waiting: string; waitingLeft: string };
+
+function statusLine(view: PaymentView, secondsLeft: number | null, labels: WatcherLabels): string {
+  if (view.orderStatus === 'PAID') return labels.paid;
   const attempt = view.attempt;
-  if (!attempt) return 'Preparing your payment…';
+  if (!attempt) return labels.preparing;
   if (attempt.message) return attempt.message;
-  if (attempt.status === 'CREATED') return 'Creating your SEQR payment…';
+  if (attempt.status === 'CREATED') return labels.creating;
   if (attempt.status === 'ISSUED') {
-    return secondsLeft !== null && secondsLeft > 0 ? `Waiting for your payment in the SEQR app… (${secondsLeft} s left)` : 'Waiting for your payment in the SEQR app…';
+    return secondsLeft !== null && secondsLeft > 0 ? labels.waitingLeft.replace('{seconds}', String(secondsLeft)) : labels.waiting;
   }
   return '';
 }
 
-export function PaymentWatcher({ token, initial }: { token: string; initial: PaymentView }) {
+export function PaymentWatcher({ token, initial, labels }: { token: string; initial: PaymentView; labels: WatcherLabels }) {
   const router = useRouter();
   const [view, setView] = useState(initial);
   const [now, setNow] = useState(() => Date.now());
@@ -89,7 +92,7 @@ export function PaymentWatcher({ token, initial }: { token: string; initial: Pay
   const secondsLeft = Number.isFinite(expiresAt) ? Math.max(0, Math.round((expiresAt - now) / 1000)) : null;
   return (
     <p role="status" aria-live="polite" className="pay-status" data-status={view.attempt?.status ?? 'NONE'}>
-      {statusLine(view, secondsLeft)}
+      {statusLine(view, secondsLeft, labels)}
     </p>
   );
 }

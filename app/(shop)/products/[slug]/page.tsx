@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
+import { getLocale, getT } from '@/app/i18n';
 import { findProductBySlug } from '@/lib/catalog';
+import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { AddToCartForm } from './add-to-cart-form';
 
@@ -12,12 +14,13 @@ const productForPage = cache(findProductBySlug);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const product = await productForPage((await params).slug);
-  return { title: product?.name ?? 'Product not found' };
+  return { title: product?.name ?? (await getT())('product.notFound') };
 }
 
 export default async function ProductPage({ params }: Props) {
   const product = await productForPage((await params).slug);
   if (!product) notFound();
+  const [t, locale] = await Promise.all([getT(), getLocale()]);
   return (
     <article className="product">
       {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
@@ -25,9 +28,9 @@ export default async function ProductPage({ params }: Props) {
       <div className="product-info">
         <h1>{product.name}</h1>
         <p className="price price-large">{formatMoney(product.priceOre)}</p>
-        <p className="muted">Including {formatVatRate(product.taxRateBp)} VAT · Article {product.sku}</p>
+        <p className="muted">{t('product.vatAndSku', { rate: formatVatRate(product.taxRateBp, intlLocale(locale)), sku: product.sku })}</p>
         <p>{product.description}</p>
-        <AddToCartForm slug={product.slug} />
+        <AddToCartForm slug={product.slug} labels={{ quantity: t('product.quantity'), add: t('product.add'), adding: t('product.adding'), viewCart: t('product.viewCart') }} />
       </div>
     </article>
   );

@@ -4,7 +4,7 @@ import { adminMutation } from '@/lib/admin/http';
 export const dynamic = 'force-dynamic';
 
 export async function POST(request: Request) {
-  const response = await adminMutation(request, '/admin/login', async () => ({ ok: true, message: 'Logged out.' }));
+  const response = await adminMutation(request, '/admin/login', async () => ({ ok: true, message: { key: 'admin.logout' } }));
   if (response.status === 303 || response.status === 200) response.headers.append('set-cookie', `${ADMIN_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`);
   return response;
 }

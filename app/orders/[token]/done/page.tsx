@@ -3,37 +3,36 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getLocale, getT } from '@/app/i18n';
+import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
 import { finalizeOnReturn, paymentView } from '@/lib/payments';
 import { PrintButton } from './print-button';
 import { RefreshHeader } from './refresh-header';
 
-export const metadata: Metadata = { title: 'Your order', robots: { index: false } };
-
-const dateTime = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('done.title'), robots: { index: false } };
+}
 
 export default async function DonePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const order = await finalizeOnReturn(token);
+  const [order, t, locale] = await Promise.all([finalizeOnReturn(token), getT(), getLocale()]);
   if (!order) notFound();
+  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
   const paid = order.attempts.find((a) => a.status === 'PAID');
 
   if (!paid) {
-    const view = paymentView(order);
+    const view = paymentView(order, locale);
     const pending = view.attempt?.status === 'ISSUED' || view.attempt?.status === 'CREATED';
     return (
       <section className="done">
-        <h1>{pending ? 'Waiting for your payment' : 'Payment not completed'}</h1>
-        <p role="status">
-          {pending
-            ? 'SEQR has not confirmed the payment yet. If you approved it in the app, this page will show the receipt in a moment.'
-            : (view.attempt?.message ?? 'The payment was not completed.')}
-        </p>
-        <p>Nothing was charged{pending ? ' yet' : ''}. Your cart is still there.</p>
+        <h1>{pending ? t('done.waitingHeading') : t('done.failedHeading')}</h1>
+        <p role="status">{pending ? t('done.waitingText') : (view.attempt?.message ?? t('done.notCompleted'))}</p>
+        <p>{pending ? t('done.nothingChargedYet') : t('done.nothingCharged')}</p>
         <p className="actions">
-          <Link className="button-primary" href={`/pay/${token}`}>{pending ? 'Back to the payment' : 'Try again'}</Link>
-          <Link href="/cart">Back to the cart</Link>
+          <Link className="button-primary" href={`/pay/${token}`}>{pending ? t('done.backToPayment') : t('pay.tryAgain')}</Link>
+          <Link href="/cart">{t('done.backToCart')}</Link>
         </p>
         {pending && <meta httpEquiv="refresh" content="2" />}
       </section>
@@ -43,15 +42,15 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
   return (
     <section className="done receipt">
       <RefreshHeader />
-      <h1>Thank you! Your payment is received</h1>
+      <h1>{t('done.heading')}</h1>
       <dl className="receipt-facts">
-        <div><dt>SEQR reference</dt><dd data-testid="seqr-reference">{paid.ersReference}</dd></div>
-        <div><dt>Order</dt><dd>{orderNumberLabel(order.number)}</dd></div>
-        <div><dt>Paid</dt><dd>{dateTime.format(paid.paidAt ?? order.paidAt ?? new Date())}</dd></div>
-        {order.refundedOre > 0 && <div><dt>Refunded</dt><dd>{formatMoney(order.refundedOre)}</dd></div>}
+        <div><dt>{t('done.seqrReference')}</dt><dd data-testid="seqr-reference">{paid.ersReference}</dd></div>
+        <div><dt>{t('done.order')}</dt><dd>{orderNumberLabel(order.number)}</dd></div>
+        <div><dt>{t('done.paid')}</dt><dd>{dateTime.format(paid.paidAt ?? order.paidAt ?? new Date())}</dd></div>
+        {order.refundedOre > 0 && <div><dt>{t('done.refunded')}</dt><dd>{formatMoney(order.refundedOre)}</dd></div>}
       </dl>
       <table className="receipt-lines">
-        <thead><tr><th scope="col">Item</th><th scope="col">Qty</th><th scope="col">Amount</th></tr></thead>
+        <thead><tr><th scope="col">{t('done.item')}</th><th scope="col">{t('done.qty')}</th><th scope="col">{t('done.amount')}</th></tr></thead>
         <tbody>
           {order.lines.map((line) => (
             <tr key={line.position}><td>{line.name}</td><td>{line.quantity}</td><td className="price">{formatMoney(line.lineTotalOre)}</td></tr>
@@ -59,14 +58,14 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
         </tbody>
         <tfoot>
           {order.vat.map((group) => (
-            <tr key={group.rateBp} className="muted"><td colSpan={2}>of which VAT {formatVatRate(group.rateBp)}</td><td>{formatMoney(group.vatOre)}</td></tr>
+            <tr key={group.rateBp} className="muted"><td colSpan={2}>{t('done.vatOf', { rate: formatVatRate(group.rateBp, intlLocale(locale)) })}</td><td>{formatMoney(group.vatOre)}</td></tr>
           ))}
-          <tr className="receipt-total"><th scope="row" colSpan={2}>Total</th><td data-testid="receipt-total">{formatMoney(order.paidOre || order.totalOre)}</td></tr>
+          <tr className="receipt-total"><th scope="row" colSpan={2}>{t('cart.total')}</th><td data-testid="receipt-total">{formatMoney(order.paidOre || order.totalOre)}</td></tr>
         </tfoot>
       </table>
       <p className="actions no-print">
-        <PrintButton />
-        <Link href="/">Continue shopping</Link>
+        <PrintButton label={t('done.print')} />
+        <Link href="/">{t('done.continue')}</Link>
       </p>
     </section>
   );

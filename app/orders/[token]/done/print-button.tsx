@@ -1,5 +1,5 @@
 'use client';
 
-export function PrintButton() {
-  return <button type="button" className="button-secondary" onClick={() => window.print()}>Print receipt</button>;
+export function PrintButton({ label }: { label: string }) {
+  return <button type="button" className="button-secondary" onClick={() => window.print()}>{label}</button>;
 }

@@ -1,38 +1,40 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getLocale, getT } from '@/app/i18n';
 import { findPeriod, reconcilePeriod, REPORTS, ReportIdSchema, runReport } from '@/lib/admin/periods';
+import { intlLocale, translateMessage } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { Flash } from '../../../flash';
 
-const dateTime = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
-const KIND_TEXT = { 'missing-in-shop': 'At SEQR, not in the shop', 'missing-at-seqr': 'In the shop, not at SEQR', 'amount-mismatch': 'Amounts differ' } as const;
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function PeriodPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [{ id }, query] = await Promise.all([params, searchParams]);
+export default async function PeriodPage({ params, searchParams }: Props) {
+  const [{ id }, query, t, locale] = await Promise.all([params, searchParams, getT(), getLocale()]);
   const period = await findPeriod(id);
   if (!period) notFound();
+  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
   const reportId = ReportIdSchema.catch('Reconciliation/Shop.xml').parse(query.report);
   const [report, reconciliation] = await Promise.all([runReport(period, reportId), reconcilePeriod(period)]);
 
   return (
     <>
-      <p><Link href="/admin/periods">← Periods</Link></p>
-      <h1>Period {period.transactionPeriodId}</h1>
+      <p><Link href="/admin/periods">{t('admin.period.back')}</Link></p>
+      <h1>{t('admin.period.heading', { id: period.transactionPeriodId })}</h1>
       <Flash notice={query.notice} error={query.error} />
-      <p className="muted">From {period.startedAt ? dateTime.format(period.startedAt) : 'the beginning'} to {dateTime.format(period.closedAt)}</p>
+      <p className="muted">{t('admin.period.range', { from: period.startedAt ? dateTime.format(period.startedAt) : t('admin.periods.beginning'), to: dateTime.format(period.closedAt) })}</p>
 
-      <h2>Reconciliation</h2>
+      <h2>{t('admin.period.reconciliation')}</h2>
       {!reconciliation.ok ? (
-        <p role="alert" className="form-error">{reconciliation.message}</p>
+        <p role="alert" className="form-error">{translateMessage(locale, reconciliation.message)}</p>
       ) : reconciliation.differences.length === 0 ? (
-        <p role="status" data-testid="reconciliation">No differences: SEQR and the shop agree on {reconciliation.seqrCount} transaction(s).</p>
+        <p role="status" data-testid="reconciliation">{t('admin.period.clean', { count: reconciliation.seqrCount })}</p>
       ) : (
-        <table className="admin-table" aria-label="Differences" data-testid="reconciliation">
-          <thead><tr><th scope="col">Difference</th><th scope="col">SEQR reference</th><th scope="col">SEQR</th><th scope="col">Shop</th><th scope="col">Order</th></tr></thead>
+        <table className="admin-table" aria-label={t('admin.period.reconciliation')} data-testid="reconciliation">
+          <thead><tr><th scope="col">{t('admin.diff.kind')}</th><th scope="col">{t('admin.col.reference')}</th><th scope="col">{t('admin.diff.seqr')}</th><th scope="col">{t('admin.diff.shop')}</th><th scope="col">{t('admin.col.order')}</th></tr></thead>
           <tbody>
             {reconciliation.differences.map((d) => (
               <tr key={`${d.kind}-${d.ersReference}`}>
-                <td>{KIND_TEXT[d.kind]}</td>
+                <td>{t(`admin.diff.${d.kind}`)}</td>
                 <td>{d.ersReference}</td>
                 <td className="num">{d.seqrOre !== undefined ? formatMoney(d.seqrOre) : '—'}</td>
                 <td className="num">{d.shopOre !== undefined ? formatMoney(d.shopOre) : '—'}</td>
@@ -43,19 +45,19 @@ export default async function PeriodPage({ params, searchParams }: { params: Pro
         </table>
       )}
 
-      <h2>SEQR report</h2>
-      <nav className="report-tabs" aria-label="Reports">
+      <h2>{t('admin.period.report')}</h2>
+      <nav className="report-tabs" aria-label={t('admin.period.report')}>
         {REPORTS.map((r) => (
           <Link key={r.id} href={`?report=${encodeURIComponent(r.id)}`} aria-current={r.id === reportId ? 'page' : undefined}>{r.name}</Link>
         ))}
       </nav>
       {!report.ok ? (
-        <p role="alert" className="form-error">{report.message}</p>
+        <p role="alert" className="form-error">{translateMessage(locale, report.message)}</p>
       ) : (
         <>
           <p className="muted">{report.report.title} · {Object.entries(report.report.meta).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>
           {report.report.rows.length === 0 ? (
-            <p>The report has no rows for this period.</p>
+            <p>{t('admin.period.noRows')}</p>
           ) : (
             <table className="admin-table" aria-label="Report">
               <thead><tr>{report.report.columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>

@@ -1,5 +1,6 @@
 // The pay page's live status: JSON for polling, or a server-sent event stream (?stream=1).
 // Each request asks SEQR at most through lib/payments' coalescing: one call per invoice per second.
+import { getLocale } from '@/app/i18n';
 import { currentPaymentView, STATUS_INTERVAL_MS, type PaymentView } from '@/lib/payments';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,8 @@ const unknownOrder = () => Response.json({ error: 'There is no order with this t
 
 export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const first = await currentPaymentView(token);
+  const locale = await getLocale();
+  const first = await currentPaymentView(token, locale);
   if (!first) return unknownOrder();
   if (new URL(request.url).searchParams.get('stream') !== '1') return Response.json(first, { headers: noStore });
 
@@ -27,7 +29,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
       while (!request.signal.aborted && view && !isOver(view) && Date.now() - started < STREAM_LIMIT_MS) {
         await new Promise((resolve) => setTimeout(resolve, STATUS_INTERVAL_MS));
         if (request.signal.aborted) break;
-        view = await currentPaymentView(token).catch(() => view);
+        view = await currentPaymentView(token, locale).catch(() => view);
         if (view && JSON.stringify(view) !== last) {
           last = JSON.stringify(view);
           send(view);

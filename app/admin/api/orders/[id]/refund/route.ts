@@ -7,7 +7,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   return adminMutation(request, `/admin/orders/${id}`, async ({ form }) => {
     const amountOre = parseRefundAmount(form.get('amount'));
-    if (amountOre === null) return { ok: false, message: 'Enter the refund amount in kronor with at most two decimals, such as 149.50.', status: 400 };
+    if (amountOre === null) return { ok: false, message: { key: 'admin.refund.badAmount' }, status: 400 };
     const result = await refundOrder(id, amountOre, 'admin');
     return { ...result, status: result.ok ? 200 : 409 };
   });
