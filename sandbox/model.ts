@@ -55,13 +55,7 @@ export interface Credentials {
   password?: string;
 }
 
-export interface Terminal {
-  id: string;
-  password: string;
-  currency: string;
-  kind: TerminalKind;
-  name: string;
-  resellerId: string;
+export interface Terminal extends TerminalSeed {
   externalTerminalId?: string;
   seqrId?: string;
   registeredAt?: number;

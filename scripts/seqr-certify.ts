@@ -1,6 +1,7 @@
 // `npm run seqr:certify`: SEQR's six webshop certification steps through the shop's own client,
 // against the configured endpoint. With the local sandbox the customer is played through its
 // control API; against a real SEQR a person scans the QR code (or opens the link) with the app.
+import QRCode from 'qrcode';
 import { ConfigError, getConfig } from '../lib/config';
 import { getSeqrClient } from '../lib/seqr';
 import { runCertification, type CertificationCustomer } from '../lib/seqr/certification';
@@ -24,7 +25,9 @@ async function main(): Promise<number> {
       }
     : {
         async pay(invoiceReference, invoiceQRCode) {
-          console.log(`  Scan this with the SEQR app and pay: ${invoiceQRCode}  (invoice ${invoiceReference})`);
+          console.log(`\n  Scan this with the SEQR app and pay (invoice ${invoiceReference}, ${invoiceQRCode}):\n`);
+          console.log(await QRCode.toString(invoiceQRCode, { type: 'terminal', small: true, errorCorrectionLevel: 'L' }));
+          console.log('  Waiting up to 5 minutes for the payment…');
         },
       };
 

@@ -2,7 +2,7 @@
 // through an unguessable token. Payment state is changed by lib/payments, never here.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { loadOpenCart } from '../cart';
+import { loadOpenCart, type CartView } from '../cart';
 import { cartTotals, type VatGroup } from '../cart/totals';
 import { getDb } from '../db';
 import type { OrderEventKind, OrderStatus, PaymentAttemptStatus, Prisma } from '../generated/prisma/client';
@@ -114,12 +114,10 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput): Promise<OrderView
  * The order awaiting payment for this cart, created or brought up to date with the cart's current
  * contents and catalog prices. Returns null when the cart is empty or not open.
  */
-export async function upsertOrderFromCart(cartId: string): Promise<{ orderId: string; changed: boolean } | null> {
-  const cart = await loadOpenCart(cartId);
-  if (!cart || cart.lines.length === 0) return null;
-  const lines = cart.lines.map((line, index) => ({
+/** The order lines a cart becomes: a snapshot of names, prices and VAT rates now. */
+export function orderLinesFromCart(cart: CartView): OrderLineView[] {
+  return cart.lines.map((line, index) => ({
     position: index + 1,
-    productId: null as string | null,
     sku: line.product.sku,
     name: line.product.name,
     unitPriceOre: line.unitPriceOre,
@@ -127,6 +125,12 @@ export async function upsertOrderFromCart(cartId: string): Promise<{ orderId: st
     quantity: line.quantity,
     lineTotalOre: line.lineTotalOre,
   }));
+}
+
+export async function upsertOrderFromCart(cartId: string): Promise<{ orderId: string; changed: boolean } | null> {
+  const cart = await loadOpenCart(cartId);
+  if (!cart || cart.lines.length === 0) return null;
+  const lines = orderLinesFromCart(cart).map((line) => ({ ...line, productId: null as string | null }));
   const db = getDb();
   const products = await db.product.findMany({ where: { sku: { in: lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
   for (const line of lines) line.productId = products.find((p) => p.sku === line.sku)?.id ?? null;

@@ -8,7 +8,7 @@ import { loadOpenCart } from '../cart';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import type { Prisma } from '../generated/prisma/client';
-import { appendOrderEvent, findOrderById, orderNumberLabel, upsertOrderFromCart, type OrderView } from '../orders';
+import { appendOrderEvent, findOrderById, orderLinesFromCart, orderNumberLabel, upsertOrderFromCart, type OrderView } from '../orders';
 import {
   getSeqrClient,
   SeqrResultError,
@@ -407,15 +407,7 @@ async function previewOrderFromCart(cartId: string, order: OrderView): Promise<O
     totalOre: cart.totals.totalOre,
     taxOre: cart.totals.vatOre,
     vat: cart.totals.vat,
-    lines: cart.lines.map((line, index) => ({
-      position: index + 1,
-      sku: line.product.sku,
-      name: line.product.name,
-      unitPriceOre: line.unitPriceOre,
-      taxRateBp: line.product.taxRateBp,
-      quantity: line.quantity,
-      lineTotalOre: line.lineTotalOre,
-    })),
+    lines: orderLinesFromCart(cart),
   };
 }
 
