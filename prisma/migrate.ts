@@ -11,7 +11,7 @@ export async function migrate(): Promise<void> {
   const config = getConfig();
   const connection = await openSqlConnection(config.database);
   try {
-    const where = config.database.kind === 'pglite' ? `embedded database in ${config.database.dir}` : 'PostgreSQL';
+    const where = config.database.kind === 'pglite' ? `embedded database in ${config.database.dir}` : 'PostgreSQL database';
     const result = await applyMigrations(connection, MIGRATIONS_DIR, (line) => console.log(line));
     for (const warning of result.warnings) console.warn(`Warning: ${warning}`);
     console.log(

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestPostgres, type TestPostgres } from '../tests/helpers/postgres';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,18 +36,32 @@ ensureDebianPackages(() => fs.existsSync(CHROMIUM), ['chromium'], `Chromium (${C
 // Independent SOAP stacks for the sandbox's interoperability tests, as SEQR's merchants used them.
 ensureDebianPackages(() => succeeds('php', ['-r', 'exit(class_exists("SoapClient") ? 0 : 1);']), ['php-cli', 'php-soap'], "PHP's SoapClient");
 ensureDebianPackages(() => succeeds('/usr/bin/python3', ['-c', 'import zeep, suds']), ['python3-zeep', 'python3-suds'], "Python's zeep and suds");
+// A real PostgreSQL server: the database-backed integration tests run against it as well as PGlite.
+ensureDebianPackages(() => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').length > 0, ['postgresql'], 'PostgreSQL');
 
-const steps: { name: string; args: string[] }[] = [
-  { name: 'unit', args: ['run', '--silent', 'test:unit'] },
-  { name: 'integration', args: ['run', '--silent', 'test:integration'] },
-  { name: 'browser (Playwright)', args: ['run', '--silent', 'test:e2e'] },
+const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments'].map((name) => `tests/integration/${name}.test.ts`);
+const steps: { name: string; command: string[]; postgres?: true }[] = [
+  { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'] },
+  { name: 'integration (PGlite)', command: ['npm', 'run', '--silent', 'test:integration'] },
+  { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
+  { name: 'browser (Playwright)', command: ['npm', 'run', '--silent', 'test:e2e'] },
 ];
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const failed: string[] = [];
 for (const step of steps) {
   console.log(`\n=== ${step.name} tests`);
-  const result = spawnSync('npm', step.args, { cwd: root, stdio: 'inherit', env });
-  if (result.status !== 0) failed.push(step.name);
+  let postgres: TestPostgres | undefined;
+  try {
+    if (step.postgres) postgres = await startTestPostgres();
+    const [command, ...args] = step.command;
+    const result = spawnSync(command!, args, { cwd: root, stdio: 'inherit', env: postgres ? { ...env, TEST_POSTGRES_URL: postgres.url } : env });
+    if (result.status !== 0) failed.push(step.name);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    failed.push(step.name);
+  } finally {
+    postgres?.stop();
+  }
 }
 if (failed.length > 0) {
   console.error(`\nFailed: ${failed.join(', ')} tests.`);

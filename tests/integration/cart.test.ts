@@ -1,14 +1,10 @@
 // The cart domain against a real (embedded) database: prices come from the catalog, bad input
 // is refused with a sentence, and a forged cookie never reaches another cart.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { useFreshDatabase } from '../helpers/db';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqr-shop-cart-'));
-process.env.DATA_DIR = dataDir;
-delete process.env.DATABASE_URL;
+await useFreshDatabase('cart');
 
 const { migrate } = await import('../../prisma/migrate');
 const { seed } = await import('../../prisma/seed');

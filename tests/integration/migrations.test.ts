@@ -8,22 +8,23 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { applyMigrations, MigrationError, readMigrationFolders } from '../../lib/db/migrate';
 import { openSqlConnection } from '../../lib/db/sql-driver';
-import { freshPgliteDir, MIGRATIONS_DIR } from '../helpers/db';
+import { DATABASE_KIND, freshDatabase, MIGRATIONS_DIR } from '../helpers/db';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-test('npm run db:migrate on a fresh embedded database applies every migration, and a second run applies none', async () => {
+test(`npm run db:migrate on a fresh ${DATABASE_KIND} database applies every migration, and a second run applies none`, async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqr-shop-cli-'));
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
+  const database = DATABASE_KIND === 'postgres' ? await freshDatabase('cli') : ({ kind: 'pglite', dir: path.join(dataDir, 'db') } as const);
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.kind === 'postgres' ? database.url : '' };
   const first = await run('npm', ['run', '--silent', 'db:migrate'], { cwd: root, env });
   assert.match(first.stdout, /Applying migration 20261125000000_init/);
-  assert.match(first.stdout, /Applied \d+ migration\(s\) to the embedded database/);
+  assert.match(first.stdout, database.kind === 'postgres' ? /Applied \d+ migration\(s\) to the PostgreSQL database\./ : /Applied \d+ migration\(s\) to the embedded database/);
   const second = await run('npm', ['run', '--silent', 'db:migrate'], { cwd: root, env });
   assert.doesNotMatch(second.stdout, /Applying/);
   assert.match(second.stdout, /is up to date/);
 
-  const connection = await openSqlConnection({ kind: 'pglite', dir: path.join(dataDir, 'db') });
+  const connection = await openSqlConnection(database);
   try {
     const rows = await connection.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number; logs: string | null; id: string }>(
       'SELECT * FROM "_prisma_migrations" ORDER BY migration_name',
@@ -52,7 +53,7 @@ test('a failing migration is rolled back whole, is not recorded, and stops the r
     path.join(migrations, '29990101000000_broken', 'migration.sql'),
     'CREATE TABLE "Half" ("id" INTEGER);\nALTER TABLE "NoSuchTable" ADD COLUMN "x" INTEGER;\n',
   );
-  const connection = await openSqlConnection({ kind: 'pglite', dir: freshPgliteDir('broken') });
+  const connection = await openSqlConnection(await freshDatabase('broken'));
   try {
     await assert.rejects(applyMigrations(connection, migrations), (error: unknown) => {
       assert.ok(error instanceof MigrationError);
@@ -74,7 +75,7 @@ test('a failing migration is rolled back whole, is not recorded, and stops the r
 });
 
 test('an unresolved failed migration recorded by Prisma blocks the runner', async () => {
-  const connection = await openSqlConnection({ kind: 'pglite', dir: freshPgliteDir('failed') });
+  const connection = await openSqlConnection(await freshDatabase('failed'));
   try {
     await applyMigrations(connection, MIGRATIONS_DIR);
     await connection.query(
@@ -87,7 +88,23 @@ test('an unresolved failed migration recorded by Prisma blocks the runner', asyn
   }
 });
 
-test('a second process cannot open the same embedded database: it exits with a sentence', async () => {
+test('several shop processes migrating one PostgreSQL database at once apply each migration once', { skip: DATABASE_KIND !== 'postgres' && 'PostgreSQL only (the embedded database is single-process; see the next test)' }, async () => {
+  const database = await freshDatabase('concurrent');
+  if (database.kind !== 'postgres') return;
+  const env = { ...process.env, DATABASE_URL: database.url };
+  const runs = await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', path.join(root, 'prisma', 'migrate.ts')], { cwd: root, env })));
+  const applied = runs.map((r) => (r.stdout.match(/Applying migration/g) ?? []).length);
+  assert.equal(applied.reduce((a, b) => a + b, 0), readMigrationFolders(MIGRATIONS_DIR).length, 'each migration applied by exactly one runner');
+  const connection = await openSqlConnection(database);
+  try {
+    const rows = await connection.query<{ n: number }>('SELECT count(*)::int AS n FROM "_prisma_migrations"');
+    assert.equal(rows[0]?.n, readMigrationFolders(MIGRATIONS_DIR).length);
+  } finally {
+    await connection.close();
+  }
+});
+
+test('a second process cannot open the same embedded database: it exits with a sentence', { skip: DATABASE_KIND !== 'pglite' && 'embedded database only' }, async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqr-shop-lock-'));
   const connection = await openSqlConnection({ kind: 'pglite', dir: path.join(dataDir, 'db') });
   try {

@@ -1,19 +1,15 @@
 // The payment lifecycle against the real sandbox (over HTTP) and a real embedded database:
 // racing confirmers, SEQR down at checkout, forged notifications, cart changes, shop-side expiry.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { useFreshDatabase } from '../helpers/db';
 import { startSandboxProcess } from '../helpers/sandbox';
 
 type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
 let sandbox: Sandbox;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqr-shop-payments-'));
-process.env.DATA_DIR = dataDir;
+await useFreshDatabase('payments');
 process.env.PAYMENT_TTL_S = '6';
-delete process.env.DATABASE_URL;
 
 const { migrate } = await import('../../prisma/migrate');
 const { seed } = await import('../../prisma/seed');
