@@ -13,6 +13,18 @@ const port = (name: string, fallback: number) =>
     .max(65535, { error: `${name} must be a whole number between 1 and 65535.` })
     .default(fallback);
 
+/** A whole number of milliseconds or seconds within bounds, with sentences naming the variable. */
+const duration = (name: string, unit: 'ms' | 's', min: number, max: number, fallback: number) => {
+  const word = unit === 'ms' ? 'milliseconds' : 'seconds';
+  const short = unit === 'ms' ? 'ms' : 'seconds';
+  return z.coerce
+    .number({ error: `${name} must be a number of ${word}, such as ${fallback}.` })
+    .int({ error: `${name} must be a whole number of ${word}.` })
+    .min(min, { error: `${name} must be at least ${min} ${short}.` })
+    .max(max, { error: `${name} must be at most ${max} ${short}.` })
+    .default(fallback);
+};
+
 const httpUrl = (name: string) =>
   z
     .url({ protocol: /^https?$/, error: `${name} must be an http:// or https:// URL.` })
@@ -50,27 +62,12 @@ const EnvSchema = z.object({
     .enum(APP_SCHEMES, { error: 'SEQR_APP_SCHEME must be "seqr-demo" (the demo app) or "seqr" (the production app).' })
     .default('seqr-demo'),
   SEQR_CLIENT_ID: z.string().trim().min(1).max(80).default('Nordvik'),
-  SEQR_TIMEOUT_MS: z.coerce
-    .number({ error: 'SEQR_TIMEOUT_MS must be a number of milliseconds, such as 10000.' })
-    .int({ error: 'SEQR_TIMEOUT_MS must be a whole number of milliseconds.' })
-    .min(100, { error: 'SEQR_TIMEOUT_MS must be at least 100 ms.' })
-    .max(120_000, { error: 'SEQR_TIMEOUT_MS must be at most 120000 ms.' })
-    .default(10_000),
+  SEQR_TIMEOUT_MS: duration('SEQR_TIMEOUT_MS', 'ms', 100, 120_000, 10_000),
   SEQR_RESELLER_ID: optionalText,
   SEQR_RESELLER_USER_ID: optionalText,
   SEQR_RESELLER_PASSWORD: optionalText,
-  PAYMENT_TTL_S: z.coerce
-    .number({ error: 'PAYMENT_TTL_S must be a number of seconds, such as 120.' })
-    .int({ error: 'PAYMENT_TTL_S must be a whole number of seconds.' })
-    .min(5, { error: 'PAYMENT_TTL_S must be at least 5 seconds.' })
-    .max(3600, { error: 'PAYMENT_TTL_S must be at most 3600 seconds.' })
-    .default(120),
-  SWEEP_INTERVAL_MS: z.coerce
-    .number({ error: 'SWEEP_INTERVAL_MS must be a number of milliseconds, such as 2000.' })
-    .int({ error: 'SWEEP_INTERVAL_MS must be a whole number of milliseconds.' })
-    .min(200, { error: 'SWEEP_INTERVAL_MS must be at least 200 ms.' })
-    .max(60_000, { error: 'SWEEP_INTERVAL_MS must be at most 60000 ms.' })
-    .default(2000),
+  PAYMENT_TTL_S: duration('PAYMENT_TTL_S', 's', 5, 3600, 120),
+  SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 2000),
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters long.' }).optional()),
 });
 
