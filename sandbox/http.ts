@@ -321,8 +321,8 @@ export function createHttpHandler(ctx: SandboxContext) {
     }
     const started = Date.now();
     const xml = await readBody(req);
-    if (ctx.faults.slowMs) await sleep(ctx.faults.slowMs);
     if (ctx.faults.garbage) {
+      if (ctx.faults.slowMs) await sleep(ctx.faults.slowMs);
       res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
       res.end(GARBAGE);
       ctx.log(`[soap] (garbage fault) answered non-XML in ${Date.now() - started} ms`);
@@ -332,6 +332,9 @@ export function createHttpHandler(ctx: SandboxContext) {
       xml === undefined
         ? { status: 413, body: soapFault('soap:Client', 'The request is larger than 5 MB.'), record: undefined }
         : await ctx.processSoap(xml);
+    // "SEQR is slow": the request is carried out at once and the answer comes late, so a client
+    // that gives up waiting leaves an invoice or refund behind, as with a real slow server.
+    if (ctx.faults.slowMs) await sleep(ctx.faults.slowMs);
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
     if (record) {
@@ -389,7 +392,13 @@ export function createHttpHandler(ctx: SandboxContext) {
         return sendJson(res, 400, { error: `Unknown status "${status}"; use one of ${INVOICE_STATUSES.join(', ')}.` });
       }
       const terminal = url.searchParams.get('terminalId');
-      const invoices = ctx.model.state.invoices.filter((i) => (status === null || i.status === status) && (terminal === null || i.terminalId === terminal));
+      const clientInvoiceId = url.searchParams.get('clientInvoiceId');
+      const invoices = ctx.model.state.invoices.filter(
+        (i) =>
+          (status === null || i.status === status) &&
+          (terminal === null || i.terminalId === terminal) &&
+          (clientInvoiceId === null || i.body.clientInvoiceId === clientInvoiceId),
+      );
       return sendJson(res, 200, { invoices: invoices.map(invoiceSummary) });
     }
     if (section === 'invoices' && ref !== undefined && extra === undefined) {
