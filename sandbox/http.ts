@@ -111,6 +111,7 @@ export function invoiceSummary(invoice: Invoice) {
     clientInvoiceId: invoice.body.clientInvoiceId ?? null,
     title: invoice.body.title ?? null,
     totalAmount: invoice.body.totalAmount ?? null,
+    notificationUrl: invoice.body.notificationUrl ?? null,
     createdAt: iso(invoice.createdAt),
     confirmed: invoice.confirmed,
     reversed: invoice.reversed,

@@ -1,5 +1,6 @@
-// `npm test`: every test, in order: unit, integration (real embedded database), then browser tests
-// in Debian's Chromium, installed with apt when it is missing and we are root.
+// `npm test`: every test, in order: unit, integration (real embedded database), the database tests
+// again on PostgreSQL, two shop instances on one PostgreSQL, then browser tests in Debian's Chromium.
+// What they need (Chromium, PHP, zeep and suds, PostgreSQL) is installed with apt when missing and we are root.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,6 +45,8 @@ const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'] },
   { name: 'integration (PGlite)', command: ['npm', 'run', '--silent', 'test:integration'] },
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
+  // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
+  { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts'], postgres: true },
   { name: 'browser (Playwright)', command: ['npm', 'run', '--silent', 'test:e2e'] },
 ];
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };

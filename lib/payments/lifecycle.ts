@@ -10,6 +10,7 @@ import { getDb } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import { appendOrderEvent, findOrderById, orderLinesFromCart, orderNumberLabel, upsertOrderFromCart, type OrderView } from '../orders';
 import {
+  findInvoicesByClientInvoiceId,
   getSeqrClient,
   SeqrResultError,
   SeqrTransportError,
@@ -24,8 +25,14 @@ import { cancelOutcome, decideFromSeqrStatus, type AttemptStatus } from './state
 
 /** getPaymentStatus is called at most once per invoice per this interval, however many ask. */
 export const STATUS_INTERVAL_MS = 1000;
-/** A CREATED attempt older than this never got its reference saved (crash or lost answer). */
-const CREATED_GIVE_UP_MS = 60_000;
+/**
+ * A CREATED attempt older than this never got its reference saved: the process calling sendInvoice
+ * stopped, since sendInvoice is tried once and gives up after the SEQR timeout. The margin covers
+ * clock skew between instances.
+ */
+export function staleCreatedAfterMs(): number {
+  return getConfig().seqr.timeoutMs + 5000;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -358,10 +365,61 @@ async function cancelOpenInvoice(attempt: AttemptRow, reference: string, to: 'EX
   }
 }
 
-/** An ISSUED attempt that never got its reference saved, or a CREATED one too old: give it up. */
-export async function giveUpStaleCreated(attempt: AttemptRow): Promise<void> {
-  if (attempt.status !== 'CREATED' || attempt.createdAt.getTime() > Date.now() - CREATED_GIVE_UP_MS) return;
-  await closeAttempt(attempt.id, attempt.orderId, ['CREATED'], 'FAILED', {}, 'The invoice reference was never saved (the shop stopped while calling SEQR); attempt given up.');
+/**
+ * A CREATED attempt whose reference was never saved (the shop stopped between sendInvoice and the
+ * save). Find the invoice SEQR may have created for it: cancel it, or adopt it if it was paid after
+ * all, so the order ends either paid or payable again, never stuck. Without a lookup (a real SEQR
+ * endpoint) the attempt is given up: nobody was shown that invoice, so nobody can pay it.
+ */
+export async function resolveStaleCreated(attempt: AttemptRow): Promise<void> {
+  if (attempt.status !== 'CREATED' || attempt.createdAt.getTime() > Date.now() - staleCreatedAfterMs()) return;
+  const db = getDb();
+  let found: Awaited<ReturnType<typeof findInvoicesByClientInvoiceId>>;
+  try {
+    found = await findInvoicesByClientInvoiceId(attempt.clientInvoiceId);
+  } catch (error) {
+    await appendOrderEvent(attempt.orderId, { kind: 'NOTE', message: `${error instanceof Error ? error.message : String(error)} Trying again shortly.` });
+    return; // the sweeper's lease pushed nextCheckAt: it looks again in a few seconds
+  }
+  if (found === 'unsupported') {
+    await closeAttempt(attempt.id, attempt.orderId, ['CREATED'], 'FAILED', {}, 'The invoice reference was never saved (the shop stopped while calling SEQR). SEQR cannot look invoices up by order number; nobody was shown that invoice, so it cannot be paid and SEQR lets it expire. Attempt given up.');
+    return;
+  }
+  // The notificationUrl carries this attempt's secret token: it tells this attempt's invoice apart
+  // from any other with the same order number (another database against the same terminal).
+  const mine = found.filter((invoice) => invoice.notificationUrl?.endsWith(`/api/seqr/notify/${attempt.notificationToken}`));
+  const adopt = async (reference: string, why: string) => {
+    const { count } = await db.paymentAttempt.updateMany({
+      where: { id: attempt.id, status: 'CREATED' },
+      data: { status: 'ISSUED', invoiceReference: reference, lastStatusAt: null, nextCheckAt: new Date() },
+    });
+    if (count !== 1) return;
+    await appendOrderEvent(attempt.orderId, { kind: 'STATUS_CHANGE', fromStatus: 'CREATED', toStatus: 'ISSUED', message: `Invoice ${reference} found by order number after a restart (${why}).` });
+    await refreshAttempt(attempt.id, 'sweeper', true);
+  };
+  const cancelled: string[] = [];
+  for (const invoice of mine) {
+    if (invoice.status === 'PAID' || invoice.status === 'RESERVED') return adopt(invoice.invoiceReference, `SEQR says ${invoice.status}`);
+    if (invoice.status !== 'ISSUED' && invoice.status !== 'PENDING_ISSUER_ACKNOWLEDGE') continue; // already final, unpaid
+    let resultCode = 0;
+    try {
+      await withSeqrLog(attempt.orderId, (options) => getSeqrClient().cancelInvoice(invoice.invoiceReference, options));
+    } catch (error) {
+      if (!(error instanceof SeqrResultError)) return; // no answer: look again on the next sweep
+      resultCode = error.code;
+    }
+    const outcome = cancelOutcome(resultCode);
+    if (outcome === 'paid') return adopt(invoice.invoiceReference, `paid while the shop was down (cancelInvoice ${resultCode})`);
+    if (outcome !== 'closed' && outcome !== 'unknown-invoice') return; // being paid right now: look again
+    cancelled.push(invoice.invoiceReference);
+  }
+  const message =
+    cancelled.length > 0
+      ? `The invoice reference was never saved (the shop stopped while calling SEQR). Found the orphan invoice ${cancelled.join(', ')} by order number and cancelled it.`
+      : mine.length > 0
+        ? 'The invoice reference was never saved (the shop stopped while calling SEQR). The invoice SEQR created has already ended unpaid.'
+        : 'The invoice reference was never saved (the shop stopped while calling SEQR), and SEQR never created the invoice.';
+  await closeAttempt(attempt.id, attempt.orderId, ['CREATED'], 'FAILED', {}, message);
 }
 
 /**

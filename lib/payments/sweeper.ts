@@ -1,12 +1,12 @@
 // The sweeper: a loop in every shop process that keeps payments safe when nobody is watching.
 // It confirms open invoices (so a payment is confirmed within SEQR's 20-second rule even when the
 // tab is closed and the notification is lost), cancels invoices past the shop's TTL, retries
-// receipts and gives up attempts whose reference was never saved. Several processes may sweep
+// receipts and resolves attempts whose reference was never saved (lifecycle.ts resolveStaleCreated). Several processes may sweep
 // at once: each attempt is leased in the database before anyone works on it.
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../config';
 import { getDb } from '../db';
-import { expireAttempt, giveUpStaleCreated, refreshAttempt, submitReceipt } from './lifecycle';
+import { expireAttempt, refreshAttempt, resolveStaleCreated, staleCreatedAfterMs, submitReceipt } from './lifecycle';
 
 /** Open invoices are re-checked at least this often by the sweeper. */
 export const SWEEP_CHECK_EVERY_MS = 3000;
@@ -21,21 +21,30 @@ export async function sweepOnce(now = new Date()): Promise<number> {
     where: {
       OR: [
         { status: 'ISSUED', OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
-        { status: 'PAID', receiptClaimedAt: null, receiptSubmittedAt: null },
-        { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - 60_000) } },
+        { status: 'PAID', receiptClaimedAt: null, receiptSubmittedAt: null, OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
+        { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs()) }, OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
       ],
     },
     orderBy: { nextCheckAt: 'asc' },
     take: BATCH,
   });
   let worked = 0;
-  for (const attempt of due) {
-    // Lease the attempt so another process does not sweep it at the same time.
+  for (const candidate of due) {
+    // Lease the attempt so another process does not sweep it at the same time. The lease also
+    // re-checks that it is still due and unchanged: another process may have swept it between our
+    // read and now (its lease pushed nextCheckAt), and working from our stale read would repeat
+    // its SEQR calls.
     const { count } = await db.paymentAttempt.updateMany({
-      where: { id: attempt.id, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      where: {
+        id: candidate.id,
+        status: candidate.status,
+        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, { OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] }],
+      },
       data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS), nextCheckAt: new Date(now.getTime() + SWEEP_CHECK_EVERY_MS) },
     });
     if (count !== 1) continue;
+    const attempt = await db.paymentAttempt.findUnique({ where: { id: candidate.id } });
+    if (!attempt) continue;
     worked++;
     try {
       if (attempt.status === 'ISSUED') {
@@ -44,7 +53,7 @@ export async function sweepOnce(now = new Date()): Promise<number> {
       } else if (attempt.status === 'PAID') {
         await submitReceipt(attempt.id);
       } else {
-        await giveUpStaleCreated(attempt);
+        await resolveStaleCreated(attempt);
       }
     } catch (error) {
       console.error(`[sweeper] attempt ${attempt.id}: ${error instanceof Error ? error.message : String(error)}`);

@@ -31,13 +31,13 @@ export interface ShopInstance {
 export async function startShopInstance(opts: { name?: string; port?: number; env?: Record<string, string | undefined>; echo?: boolean; timeoutMs?: number }): Promise<ShopInstance> {
   const port = opts.port ?? (await freePort());
   const name = opts.name ?? `shop:${port}`;
-  const url = `http://localhost:${port}`;
+  const url = `http://127.0.0.1:${port}`;
   const echo = opts.echo ?? process.env.SHOP_DEBUG === '1';
   let output = '';
   let child: ChildProcess | undefined;
 
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), ...opts.env })) {
+  for (const [key, value] of Object.entries({ ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), PUBLIC_BASE_URL: url, ...opts.env })) {
     if (value !== undefined) env[key] = value;
   }
 
