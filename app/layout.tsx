@@ -1,8 +1,8 @@
 import type { Metadata, Viewport } from 'next';
-import Link from 'next/link';
 import { Suspense } from 'react';
 import { CartLink } from './components/cart-link';
 import { LanguageSwitch } from './components/language-switch';
+import { SiteFrame } from './components/site-chrome';
 import { getLocale, getT } from './i18n';
 import './globals.css';
 
@@ -18,19 +18,17 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale}>
       <body>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Nordvik
-          </Link>
-          <div className="header-actions">
+        <SiteFrame
+          t={t}
+          languageSwitch={
             <Suspense>
               <LanguageSwitch current={locale} label={t('site.language')} />
             </Suspense>
-            <CartLink />
-          </div>
-        </header>
-        <main className="page">{children}</main>
-        <footer className="site-footer">{t('site.footer')}</footer>
+          }
+          cartLink={<CartLink />}
+        >
+          {children}
+        </SiteFrame>
       </body>
     </html>
   );

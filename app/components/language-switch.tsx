@@ -1,17 +1,14 @@
 'use client';
 
-// Posts to /api/locale with the current address, so the shopper lands where they were.
+// The language switch on App Router pages: posts to /api/locale with the current address, so the
+// shopper lands where they were.
 import { usePathname, useSearchParams } from 'next/navigation';
+import { LanguageSwitchForm } from './site-chrome';
 
 export function LanguageSwitch({ current, label }: { current: 'en' | 'sv'; label: string }) {
-  const pathname = usePathname();
-  const search = useSearchParams().toString();
-  const other = current === 'sv' ? { lang: 'en', name: 'English' } : { lang: 'sv', name: 'Svenska' };
-  return (
-    <form method="post" action="/api/locale" className="language-switch" aria-label={label}>
-      <input type="hidden" name="lang" value={other.lang} />
-      <input type="hidden" name="back" value={search ? `${pathname}?${search}` : pathname} />
-      <button type="submit" className="button-link header-link" lang={other.lang}>{other.name}</button>
-    </form>
-  );
+  // Both hooks are typed nullable because the project also has a Pages Router page; here, in the
+  // App Router, they always have values.
+  const pathname = usePathname() ?? '/';
+  const search = useSearchParams()?.toString() ?? '';
+  return <LanguageSwitchForm current={current} label={label} back={search ? `${pathname}?${search}` : pathname} />;
 }

@@ -81,7 +81,9 @@ export class HttpShopper {
     return response.json() as Promise<never>;
   }
 
-  async retry(token: string): Promise<{ status: number; redirect: string | null; body: string }> {
-    return this.action('retryPaymentAction', `/pay/${token}`, { token });
+  /** "Try again" on the pay page: a plain form POST; returns where it sends the shopper. */
+  async retry(token: string): Promise<{ status: number; redirect: string | null }> {
+    const response = await fetch(`${this.baseUrl}/api/orders/${token}/retry`, { method: 'POST', headers: { cookie: this.cookieHeader() }, redirect: 'manual' });
+    return { status: response.status, redirect: response.headers.get('location') };
   }
 }

@@ -1,0 +1,43 @@
+// The site's header and footer as plain components (no hooks, no request APIs), shared by the App
+// Router layout and the pay page, which is rendered without any client-side framework code.
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import type { Locale, Translate } from '@/lib/i18n';
+
+/** The language switch: a plain form, so it works without JavaScript. */
+export function LanguageSwitchForm({ current, label, back }: { current: Locale; label: string; back: string }) {
+  const other = current === 'sv' ? { lang: 'en', name: 'English' } : { lang: 'sv', name: 'Svenska' };
+  return (
+    <form method="post" action="/api/locale" className="language-switch" aria-label={label}>
+      <input type="hidden" name="lang" value={other.lang} />
+      <input type="hidden" name="back" value={back} />
+      <button type="submit" className="button-link header-link" lang={other.lang}>{other.name}</button>
+    </form>
+  );
+}
+
+export function CartLinkView({ count, t }: { count: number; t: Translate }) {
+  return (
+    <Link href="/cart" className="cart-link" aria-label={count === 1 ? t('cart.link.one') : t('cart.link', { count })}>
+      {t('cart.link.short')} <span className="cart-count">{count}</span>
+    </Link>
+  );
+}
+
+export function SiteFrame({ t, languageSwitch, cartLink, children }: { t: Translate; languageSwitch: ReactNode; cartLink: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <header className="site-header">
+        <Link href="/" className="brand">
+          Nordvik
+        </Link>
+        <div className="header-actions">
+          {languageSwitch}
+          {cartLink}
+        </div>
+      </header>
+      <main className="page">{children}</main>
+      <footer className="site-footer">{t('site.footer')}</footer>
+    </>
+  );
+}
