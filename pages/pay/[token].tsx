@@ -4,10 +4,11 @@
 // its only script is watchPayment, inlined, a couple of kilobytes.
 import type { GetServerSideProps, PageConfig } from 'next';
 import Head from 'next/head';
+import type { ReactNode } from 'react';
 import { CartLinkView, LanguageSwitchForm, SiteFrame } from '@/app/components/site-chrome';
 import { paymentStatusLine, watchPayment, type WatcherConfig } from '@/app/pay/watch-payment';
 import { CART_COOKIE, readCart } from '@/lib/cart';
-import { LOCALE_COOKIE, resolveLocale, translator, type Locale } from '@/lib/i18n';
+import { LOCALE_COOKIE, resolveLocale, translator, type Locale, type Translate } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { findOrderByToken, orderNumberLabel } from '@/lib/orders';
 import { paymentView, type PaymentView } from '@/lib/payments';
@@ -17,7 +18,9 @@ export const config: PageConfig = { runtime: 'nodejs', unstable_runtimeJS: false
 
 const PHONE_USER_AGENT = /Android|iPhone|iPad|iPod|IEMobile|Mobile/i;
 
-type PayPageProps = {
+type PayPageProps = PaymentProps | { missing: true; locale: Locale; cartCount: number };
+type PaymentProps = {
+  missing?: undefined;
   locale: Locale;
   token: string;
   orderLabel: string;
@@ -31,15 +34,20 @@ type PayPageProps = {
 
 export const getServerSideProps: GetServerSideProps<PayPageProps, { token: string }> = async ({ params, req, res }) => {
   const token = params?.token ?? '';
-  const order = await findOrderByToken(token);
-  if (!order) return { notFound: true };
   const locale = resolveLocale(req.cookies[LOCALE_COOKIE], req.headers['accept-language']);
+  const cart = await readCart(req.cookies[CART_COOKIE]);
+  const cartCount = cart.kind === 'ok' ? cart.cart.totals.itemCount : 0;
+  const order = await findOrderByToken(token);
+  if (!order) {
+    // The site's own "not found", in the shopper's language, with a 404.
+    res.statusCode = 404;
+    return { props: { missing: true, locale, cartCount } };
+  }
   const view = paymentView(order, locale);
   if (order.status !== 'AWAITING_PAYMENT' && order.status !== 'ABANDONED') return { redirect: { destination: view.doneUrl, permanent: false } };
   res.setHeader('cache-control', 'private, no-store');
   const attempt = view.attempt;
   const payable = attempt?.status === 'ISSUED' && attempt.invoiceQRCode !== null;
-  const cart = await readCart(req.cookies[CART_COOKIE]);
   return {
     props: {
       locale,
@@ -49,7 +57,7 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
       view,
       qrSvg: payable ? await qrSvg(attempt.invoiceQRCode!) : null,
       onPhone: PHONE_USER_AGENT.test(req.headers['user-agent'] ?? ''),
-      cartCount: cart.kind === 'ok' ? cart.cart.totals.itemCount : 0,
+      cartCount,
       renderedAt: new Date().toISOString(),
     },
   };
@@ -58,8 +66,37 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
 /** JSON inside a <script>: `<` is escaped so no text in it can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export default function PayPage({ locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt }: PayPageProps) {
-  const t = translator(locale);
+export default function PayPage(props: PayPageProps) {
+  const t = translator(props.locale);
+  if (props.missing) {
+    return (
+      <Page title={t('notFound.heading')} t={t} locale={props.locale} cartCount={props.cartCount} back="/">
+        <h1>{t('notFound.heading')}</h1>
+        <p>{t('pay.noOrder')}</p>
+        <p><a href="/">{t('notFound.back')}</a></p>
+      </Page>
+    );
+  }
+  return <PaymentPage {...props} t={t} />;
+}
+
+function Page({ title, t, locale, cartCount, back, children }: { title: string; t: Translate; locale: Locale; cartCount: number; back: string; children: ReactNode }) {
+  return (
+    <>
+      <Head>
+        <title>{`${title} · Nordvik`}</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#1f3b34" />
+        <meta name="robots" content="noindex" />
+      </Head>
+      <SiteFrame t={t} languageSwitch={<LanguageSwitchForm current={locale} label={t('site.language')} back={back} />} cartLink={<CartLinkView count={cartCount} t={t} />}>
+        {children}
+      </SiteFrame>
+    </>
+  );
+}
+
+function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
   const payable = attempt?.status === 'ISSUED' && qr !== null;
   const qrImage = qr && (
@@ -79,60 +116,48 @@ export default function PayPage({ locale, token, orderLabel, totalOre, view, qrS
   };
 
   return (
-    <>
-      <Head>
-        <title>{`${t('pay.title')} · Nordvik`}</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="theme-color" content="#1f3b34" />
-        <meta name="robots" content="noindex" />
-      </Head>
-      <SiteFrame
-        t={t}
-        languageSwitch={<LanguageSwitchForm current={locale} label={t('site.language')} back={`/pay/${token}`} />}
-        cartLink={<CartLinkView count={cartCount} t={t} />}
-      >
-        <section className={`pay ${onPhone ? 'ua-phone' : 'ua-desktop'}`}>
-          <h1>{t('pay.title')}</h1>
-          <p className="pay-amount">
-            <span className="muted">{t('pay.order', { number: orderLabel })}</span>
-            <span className="price price-large" data-testid="pay-amount">{formatMoney(totalOre)}</span>
-          </p>
+    <Page title={t('pay.title')} t={t} locale={locale} cartCount={cartCount} back={`/pay/${token}`}>
+      <section className={`pay ${onPhone ? 'ua-phone' : 'ua-desktop'}`}>
+        <h1>{t('pay.title')}</h1>
+        <p className="pay-amount">
+          <span className="muted">{t('pay.order', { number: orderLabel })}</span>
+          <span className="price price-large" data-testid="pay-amount">{formatMoney(totalOre)}</span>
+        </p>
 
-          {payable && (
-            <>
-              <div className="pay-phone">
-                <a className="button-primary button-block" href={attempt.appLink!}>{t('pay.openApp')}</a>
-                <p className="muted">{t('pay.appHint')}</p>
-                {attempt.walletSimulatorUrl && (
-                  <p><a href={attempt.walletSimulatorUrl}>{t('pay.walletInstead')}</a> {t('pay.walletNote')}</p>
-                )}
-                <details className="qr-disclosure">
-                  <summary>{t('pay.showQr')}</summary>
-                  {qrImage}
-                </details>
-              </div>
-              <div className="pay-desktop">
+        {payable && (
+          <>
+            <div className="pay-phone">
+              <a className="button-primary button-block" href={attempt.appLink!}>{t('pay.openApp')}</a>
+              <p className="muted">{t('pay.appHint')}</p>
+              {attempt.walletSimulatorUrl && (
+                <p><a href={attempt.walletSimulatorUrl}>{t('pay.walletInstead')}</a> {t('pay.walletNote')}</p>
+              )}
+              <details className="qr-disclosure">
+                <summary>{t('pay.showQr')}</summary>
                 {qrImage}
-                <p>{t('pay.scan', { amount: formatMoney(totalOre) })}</p>
-                {attempt.walletSimulatorUrl && (
-                  <p className="muted"><a href={attempt.walletSimulatorUrl}>{t('pay.walletDesktop')}</a> {t('pay.walletDesktopNote')}</p>
-                )}
-              </div>
-            </>
-          )}
+              </details>
+            </div>
+            <div className="pay-desktop">
+              {qrImage}
+              <p>{t('pay.scan', { amount: formatMoney(totalOre) })}</p>
+              {attempt.walletSimulatorUrl && (
+                <p className="muted"><a href={attempt.walletSimulatorUrl}>{t('pay.walletDesktop')}</a> {t('pay.walletDesktopNote')}</p>
+              )}
+            </div>
+          </>
+        )}
 
-          {/* Filled in by watchPayment; the server's first text keeps it useful without JavaScript. */}
-          <p role="status" aria-live="polite" className="pay-status" data-status={attempt?.status ?? 'NONE'}>
-            {paymentStatusLine(view, watcher.labels, Date.parse(renderedAt))}
-          </p>
-          {view.canRetry && (
-            <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry">
-              <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
-            </form>
-          )}
-          <script dangerouslySetInnerHTML={{ __html: `(${watchPayment.toString()})(${scriptJson(watcher)}, ${paymentStatusLine.toString()});` }} />
-        </section>
-      </SiteFrame>
-    </>
+        {/* Filled in by watchPayment; the server's first text keeps it useful without JavaScript. */}
+        <p role="status" aria-live="polite" className="pay-status" data-status={attempt?.status ?? 'NONE'}>
+          {paymentStatusLine(view, watcher.labels, Date.parse(renderedAt))}
+        </p>
+        {view.canRetry && (
+          <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry">
+            <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
+          </form>
+        )}
+        <script dangerouslySetInnerHTML={{ __html: `(${watchPayment.toString()})(${scriptJson(watcher)}, ${paymentStatusLine.toString()});` }} />
+      </section>
+    </Page>
   );
 }

@@ -120,3 +120,11 @@ test('a forged notification changes nothing', async ({ page, request }) => {
   expect((await sandbox(request, 'GET', `/sandbox/invoices/${invoice.invoiceReference}`)).status).toBe('ISSUED');
   await sandbox(request, 'POST', `/sandbox/invoices/${invoice.invoiceReference}/cancel`);
 });
+
+test('an unknown pay link answers 404 with the shop around it', async ({ page }) => {
+  const response = await page.goto(`/pay/${'A'.repeat(32)}`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(page.getByText('This order does not exist.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Back to the catalog' })).toBeVisible();
+});
