@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { cartCookieValue, forgetCart, rememberCart } from '@/app/cart-cookie';
+import { formOf } from '@/app/action-input';
 import { getLocale } from '@/app/i18n';
 import { addToCart, CartInputError, readCart, removeCartLine, setCartLineQuantity } from '@/lib/cart';
 import { translateMessage, type MessageKey } from '@/lib/i18n';
@@ -23,7 +24,8 @@ async function run(work: () => Promise<MessageKey>): Promise<CartActionState> {
   }
 }
 
-export async function addToCartAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+export async function addToCartAction(_previous: CartActionState, input: FormData): Promise<CartActionState> {
+  const form = formOf(input);
   return run(async () => {
     const cartId = await addToCart(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') });
     await rememberCart(cartId);
@@ -32,7 +34,8 @@ export async function addToCartAction(_previous: CartActionState, form: FormData
   });
 }
 
-export async function updateQuantityAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+export async function updateQuantityAction(_previous: CartActionState, input: FormData): Promise<CartActionState> {
+  const form = formOf(input);
   return run(async () => {
     const cartId = await cartCookieValue();
     await setCartLineQuantity(cartId, { slug: form.get('slug'), quantity: form.get('quantity') });
@@ -41,7 +44,8 @@ export async function updateQuantityAction(_previous: CartActionState, form: For
   });
 }
 
-export async function removeLineAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+export async function removeLineAction(_previous: CartActionState, input: FormData): Promise<CartActionState> {
+  const form = formOf(input);
   return run(async () => {
     const cartId = await cartCookieValue();
     await removeCartLine(cartId, { slug: form.get('slug') });
@@ -57,7 +61,8 @@ export async function startNewCartAction(): Promise<void> {
 }
 
 /** "Pay with SEQR": the server builds the order from database prices and issues the invoice. */
-export async function checkoutAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+export async function checkoutAction(_previous: CartActionState, input: FormData): Promise<CartActionState> {
+  const form = formOf(input);
   const locale = await getLocale();
   const state = await readCart(await cartCookieValue());
   if (state.kind !== 'ok' || state.cart.lines.length === 0) return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
