@@ -6,30 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestPostgres, type TestPostgres } from '../tests/helpers/postgres';
+import { ensureDebianPackages } from './lib/debian';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function ensureDebianPackages(check: () => boolean, packages: string[], why: string): void {
-  if (check()) return;
-  if (process.getuid?.() !== 0) {
-    console.error(`${why} is missing. Install it with: sudo apt-get install -y ${packages.join(' ')}  (or run npm test as root to install it automatically).`);
-    process.exit(1);
-  }
-  console.log(`Installing ${packages.join(', ')} with apt (${why} is missing)…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
-    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (result.status !== 0) {
-      console.error(`apt-get ${args[0]} failed, so ${why} could not be installed; the tests cannot run without it.`);
-      process.exit(1);
-    }
-  }
-  if (!check()) {
-    console.error(`${why} is still missing after installing ${packages.join(' ')}.`);
-    process.exit(1);
-  }
-}
 
 const succeeds = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 
@@ -40,7 +20,7 @@ ensureDebianPackages(() => succeeds('/usr/bin/python3', ['-c', 'import zeep, sud
 // A real PostgreSQL server: the database-backed integration tests run against it as well as PGlite.
 ensureDebianPackages(() => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').length > 0, ['postgresql'], 'PostgreSQL');
 
-const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments'].map((name) => `tests/integration/${name}.test.ts`);
+const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'faults'].map((name) => `tests/integration/${name}.test.ts`);
 const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'] },
   { name: 'integration (PGlite)', command: ['npm', 'run', '--silent', 'test:integration'] },

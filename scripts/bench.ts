@@ -1,0 +1,253 @@
+// `npm run bench`: the shop's performance figures in one run, on a fresh stack (PostgreSQL, the SEQR
+// sandbox, two `next start` instances of the production build), with PASS/FAIL against the
+// project's targets. The report is printed and written to .data/bench/last.json; the exit status is
+// 1 when a target is missed (or the run failed), so CI can use it.
+//
+//   npm run bench                     full run, about 5 minutes on two cores
+//   BENCH_SCALE=0.2 npm run bench     fewer orders and shorter windows, for trying changes
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  measureCheckout,
+  measureLoad,
+  measureNotification,
+  measurePageWeight,
+  measureStatus,
+  openOrders,
+  type CheckoutResult,
+  type LoadResult,
+  type NotifyResult,
+  type PageWeightResult,
+  type StatusResult,
+} from './lib/bench-phases';
+import { cpuBetween, cpuSnapshot, type CpuSnapshot, type CpuUse } from './lib/bench-cpu';
+import { BENCH_DIR, cleanUp, startStack } from './lib/bench-stack';
+import { describeLatency, round } from './lib/bench-stats';
+
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+if (!(scale > 0 && scale <= 1)) {
+  console.error('BENCH_SCALE must be a number above 0 and at most 1, such as 0.2.');
+  process.exit(1);
+}
+const scaled = (n: number, min: number) => Math.max(min, Math.round(n * scale));
+
+const SETTINGS = {
+  /** Open payment pages polling the status endpoint (measure 1). */
+  openPages: scaled(500, 20),
+  statusSeconds: scaled(20, 5),
+  /** Sequential checkouts and raw sendInvoice calls (measure 2). */
+  checkouts: scaled(60, 10),
+  /** Payments timed until PAID (measure 3), taken from measure 2's orders. */
+  notifications: scaled(40, 5),
+  /** Concurrent checkouts, all paid (measure 4). */
+  loadCheckouts: scaled(200, 20),
+  /** While measure 4 runs, the open pages of measure 1 keep polling at this many requests/s in all. */
+  backgroundRate: Number(process.env.BENCH_BACKGROUND_RATE ?? '100'),
+  confirmWindowS: 20,
+  /** Long enough that no invoice expires during the run. */
+  paymentTtlS: 900,
+  sandboxTtlS: 1800,
+  payPageTargetKB: 90,
+  statusCallsTarget: 1,
+};
+
+const TARGET_NAMES = {
+  coalescing: 'getPaymentStatus ≤ 1 per open invoice per second',
+  lost: 'lost payments = 0',
+  reversed: 'reversed payments = 0',
+  payPage: `pay page first-load JS ≤ ${SETTINGS.payPageTargetKB} KB gzip`,
+} as const;
+type TargetName = keyof typeof TARGET_NAMES;
+
+const startedAt = Date.now();
+const elapsed = () => `${Math.round((Date.now() - startedAt) / 1000)} s`;
+const log = (line: string) => console.log(`[bench ${elapsed().padStart(5)}] ${line}`);
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\nInterrupted (${signal}): stopping the shops, the sandbox and PostgreSQL…`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+interface Report {
+  startedAt: string;
+  elapsedS: number;
+  machine: { cpus: number; loadAverageAtStart: number[]; node: string };
+  settings: typeof SETTINGS;
+  pageWeight: PageWeightResult;
+  checkout: Omit<CheckoutResult, 'orders'>;
+  notification: NotifyResult;
+  openingOrders: { orders: number; failures: number; errors: string[]; seconds: number };
+  status: StatusResult;
+  load: LoadResult;
+  /** CPU per phase, in percent of one core (the machine has two: 200 %). */
+  cpu: Record<string, CpuUse>;
+  targets: Record<TargetName, { pass: boolean; figure: string }>;
+}
+
+async function main(): Promise<Report> {
+  const loadAverageAtStart = os.loadavg().map((value) => round(value, 2));
+  log(`Starting (${os.cpus().length} CPUs, load average ${loadAverageAtStart.join(' ')}).`);
+  const stack = await startStack({ paymentTtlS: SETTINGS.paymentTtlS, confirmWindowS: SETTINGS.confirmWindowS, sandboxTtlS: SETTINGS.sandboxTtlS, log });
+  const cpu: Record<string, CpuUse> = {};
+  let mark: CpuSnapshot = cpuSnapshot(stack.postgres.port);
+  /** Closes the CPU account of the phase that just ended. */
+  const account = (phase: string) => {
+    const now = cpuSnapshot(stack.postgres.port);
+    cpu[phase] = cpuBetween(mark, now);
+    mark = now;
+  };
+
+  log(`Measure 2: ${SETTINGS.checkouts} checkouts and ${SETTINGS.checkouts} raw sendInvoice calls, one at a time…`);
+  const checkout = await measureCheckout(stack, SETTINGS.checkouts);
+  account('2. checkout');
+  if (checkout.orders.length < SETTINGS.notifications) throw new Error(`Only ${checkout.orders.length} checkouts issued an invoice; the bench needs ${SETTINGS.notifications}.`);
+
+  log('Measure 5: the pay page and the scripts it loads…');
+  const pageWeight = await measurePageWeight(stack, checkout.orders[0]!.token);
+
+  log(`Measure 3: paying ${SETTINGS.notifications} invoices one at a time, until the database shows each order PAID…`);
+  const toPay = checkout.orders.slice(0, SETTINGS.notifications);
+  account('5. pay page');
+  const notification = await measureNotification(stack, toPay);
+  account('3. notification');
+
+  const stillOpen = checkout.orders.slice(SETTINGS.notifications);
+  const missing = Math.max(0, SETTINGS.openPages - stillOpen.length);
+  log(`Opening ${missing} more orders, for ${SETTINGS.openPages} open payment pages…`);
+  const opened = await openOrders(stack, missing, 16);
+  account('opening orders');
+  const open = [...stillOpen, ...opened.orders].slice(0, SETTINGS.openPages);
+  if (open.length < SETTINGS.openPages * 0.95) throw new Error(`Only ${open.length} of ${SETTINGS.openPages} orders got an open invoice (${opened.failures} checkouts failed).`);
+
+  log(`Measure 1: /api/health, then the status endpoint of ${open.length} open invoices over ${open.length} connections, ${SETTINGS.statusSeconds} s…`);
+  const status = await measureStatus(stack, open, SETTINGS.statusSeconds);
+  account('1. status');
+
+  log(`Measure 4: ${SETTINGS.loadCheckouts} concurrent checkouts, all paid, pages polling, sweepers running…`);
+  const load = await measureLoad(stack, { checkouts: SETTINGS.loadCheckouts, confirmWindowS: SETTINGS.confirmWindowS, backgroundOrders: open, backgroundRate: SETTINGS.backgroundRate });
+  account('4. load');
+
+  const { orders: _orders, ...checkoutFigures } = checkout; // the tokens do not belong in the report
+  return {
+    startedAt: new Date(startedAt).toISOString(),
+    elapsedS: Math.round((Date.now() - startedAt) / 1000),
+    machine: { cpus: os.cpus().length, loadAverageAtStart, node: process.version },
+    settings: SETTINGS,
+    pageWeight,
+    checkout: checkoutFigures,
+    notification,
+    openingOrders: { orders: opened.orders.length, failures: opened.failures, errors: opened.errors, seconds: opened.seconds },
+    status,
+    load,
+    cpu,
+    targets: {
+      coalescing: { pass: status.getPaymentStatus.perInvoicePerSecond <= SETTINGS.statusCallsTarget, figure: `${status.getPaymentStatus.perInvoicePerSecond} /invoice/s` },
+      lost: { pass: load.lost === 0, figure: String(load.lost) },
+      reversed: { pass: load.reversed === 0, figure: String(load.reversed) },
+      payPage: { pass: pageWeight.totalGzipKB <= SETTINGS.payPageTargetKB, figure: `${pageWeight.totalGzipKB} KB` },
+    },
+  };
+}
+
+function print(report: Report): void {
+  const { checkout, notification, status, load, pageWeight } = report;
+  const lines: string[] = [];
+  const section = (title: string) => lines.push('', `── ${title} ${'─'.repeat(Math.max(0, 76 - title.length))}`);
+  const counts = (record: Record<string, number>) =>
+    Object.entries(record)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ') || 'none';
+
+  lines.push('', `SEQR shop benchmark — ${report.startedAt}, ${report.machine.cpus} CPUs, load average at start ${report.machine.loadAverageAtStart.join(' ')}, Node ${report.machine.node}`);
+  lines.push('Stack: PostgreSQL + SEQR sandbox + two `next start` instances (A and B) of the production build, on this machine.');
+
+  section(`1. Status endpoint, ${status.openInvoices} open payment pages`);
+  lines.push(`GET /api/health            ${status.health.requestsPerSecond} req/s  (latency p50 ${status.health.latency.p50} ms, p99 ${status.health.latency.p99} ms; ${status.connections} connections, ${status.health.seconds} s, non-2xx ${status.health.non2xx}, errors ${status.health.errors})`);
+  lines.push(`GET /api/orders/<t>/status ${status.status.requestsPerSecond} req/s  (latency p50 ${status.status.latency.p50} ms, p99 ${status.status.latency.p99} ms; ${status.connections} connections over ${status.openInvoices} tokens, ${status.status.seconds} s, non-2xx ${status.status.non2xx}, errors ${status.status.errors})`);
+  lines.push(`ratio status / health      ${status.ratio}  (shop A; B idle but sweeping)`);
+  lines.push(
+    `getPaymentStatus calls     ${status.getPaymentStatus.calls} during the window = ${status.getPaymentStatus.perInvoicePerSecond} per open invoice per second (busiest invoice ${status.getPaymentStatus.maxPerInvoicePerSecond}/s; retries ${status.getPaymentStatus.retries}, not-SUCCESS ${status.getPaymentStatus.failures})   ${verdict(report.targets.coalescing.pass)} (target ≤ ${SETTINGS.statusCallsTarget})`,
+  );
+  lines.push(
+    `sweepers alone            ${status.sweepersAlone.calls} calls in ${status.sweepersAlone.seconds} s with no page open = ${status.sweepersAlone.perInvoicePerSecond} per invoice per second, i.e. each open invoice confirmed every ~${status.sweepersAlone.everyInvoiceEveryS} s (SEQR reverses after ${SETTINGS.confirmWindowS} s)`,
+  );
+
+  section('2. Checkout server time vs raw sendInvoice');
+  lines.push(`mode                       ${checkout.mode}, n=${checkout.n} each, shop A`);
+  lines.push(`checkout (HTTP, server action POST → redirect)  ${describeLatency(checkout.checkout)}`);
+  lines.push(`raw sendInvoice (lib/seqr client → sandbox)     ${describeLatency(checkout.rawSendInvoice)}`);
+  lines.push(`sendInvoice inside checkout (shop's own log)    ${describeLatency(checkout.sendInvoiceInCheckout)}`);
+  lines.push(`ratio checkout / raw       p50 ${checkout.ratioP50}×, p99 ${checkout.ratioP99}×   (failed checkouts: ${checkout.failures})`);
+
+  section('3. Paid → order PAID, through the notification');
+  lines.push(`paid in the sandbox → PAID event in the database (via notification)  ${describeLatency(notification.viaNotification)}`);
+  lines.push(`which path made the PAID transition: ${counts(notification.seenBy)}; timed out: ${notification.timedOut}; invoices without a 200 notification: ${notification.notificationsNot200}`);
+
+  section(`4. ${load.checkouts} concurrent checkouts, all paid, with pollers and sweepers`);
+  lines.push(`checkout time under load   ${describeLatency(load.checkoutTime)}  (cart on one instance, checkout on the other)`);
+  lines.push(`checkouts failed ${load.checkoutFailures}, without an issued invoice ${load.checkoutNoInvoice}, payments refused by the sandbox ${load.payRefused}, status poll errors ${load.pollErrors}`);
+  for (const error of load.checkoutErrors) lines.push(`  checkout failure: ${error}`);
+  if (load.backgroundPollers) {
+    lines.push(`background pollers         ${load.backgroundPollers.pages} other open pages polled at ${load.backgroundPollers.requestsPerSecond} req/s on shop B (non-2xx ${load.backgroundPollers.non2xx}, errors ${load.backgroundPollers.errors})`);
+  }
+  lines.push(`paid → PAID under load     ${describeLatency(load.paidToPaid)}; seen by: ${counts(load.seenBy)}`);
+  lines.push(`PAID in the sandbox        ${load.sandboxPaid}`);
+  lines.push(`PAID in the database       ${load.databasePaid}`);
+  lines.push(`receipts submitted         ${load.receiptsInDatabase} (database), ${load.receiptsInSandbox} (sandbox)`);
+  lines.push(`lost: ${load.lost}   ${verdict(report.targets.lost.pass)}${load.lostReferences.length > 0 ? `  (${load.lostReferences.slice(0, 10).join(', ')})` : ''}`);
+  lines.push(`reversed: ${load.reversed}   ${verdict(report.targets.reversed.pass)}`);
+  lines.push(`(waited ${load.waitedS} s for the payments to settle, at least ${SETTINGS.confirmWindowS} s after the last one)`);
+
+  section('5. Pay page weight');
+  lines.push(`first-load JS of ${pageWeight.url} (phone): ${pageWeight.totalGzipKB} KB gzip   ${verdict(report.targets.payPage.pass)} (target ≤ ${SETTINGS.payPageTargetKB} KB)`);
+  lines.push(`  ${pageWeight.scripts.length} <script src> files: ${pageWeight.externalRawKB} KB raw, ${pageWeight.externalGzipKB} KB gzip (each file gzipped alone, level 6), of which ${pageWeight.sharedWithCatalogGzipKB} KB also loaded by the catalog page (/)`);
+  for (const script of pageWeight.scripts.slice(0, 6)) lines.push(`  ${round(script.gzipBytes / 1024).toString().padStart(6)} KB  ${script.src}${script.alsoOnCatalog ? '' : '  (pay page only)'}`);
+  if (pageWeight.scripts.length > 6) lines.push(`  … and ${pageWeight.scripts.length - 6} smaller`);
+  lines.push(`  ${pageWeight.inlineCount} inline scripts: ${pageWeight.inlineRawKB} KB raw, ${pageWeight.inlineGzipKB} KB gzip (counted: the page runs them)`);
+  lines.push(`  not counted: <script nomodule> polyfills, ${pageWeight.noModuleGzipKB} KB gzip (modern browsers skip them)`);
+
+  section('CPU per phase (% of one core; this machine has ' + report.machine.cpus + ' cores = ' + report.machine.cpus * 100 + ' %)');
+  lines.push('phase                 s   machine   shops  postgres  sandbox  bench  others');
+  for (const [phase, use] of Object.entries(report.cpu)) {
+    const cells = [use.machine, use.shops, use.postgres, use.sandbox, use.bench, use.others].map((value, i) => `${value} %`.padStart(i === 0 ? 9 : i === 2 ? 9 : 8));
+    lines.push(`${phase.padEnd(18)}${String(use.seconds).padStart(4)}${cells.join('')}`);
+  }
+  lines.push(`(opening ${report.openingOrders.orders} orders for measure 1 took ${report.openingOrders.seconds} s${report.openingOrders.failures > 0 ? `, ${report.openingOrders.failures} checkouts failed: ${report.openingOrders.errors.join(' | ')}` : ''})`);
+
+  section('Targets');
+  for (const [name, target] of Object.entries(report.targets) as [TargetName, Report['targets'][TargetName]][]) {
+    lines.push(`${verdict(target.pass)}  ${TARGET_NAMES[name]}: ${target.figure}`);
+  }
+  lines.push('', `Elapsed: ${report.elapsedS} s. Report written to ${path.relative(process.cwd(), path.join(BENCH_DIR, 'last.json'))}.`);
+  console.log(lines.join('\n'));
+}
+
+try {
+  const report = await main();
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  fs.writeFileSync(path.join(BENCH_DIR, 'last.json'), `${JSON.stringify(report, null, 2)}\n`);
+  print(report);
+  await cleanUp();
+  const failed = Object.entries(report.targets).filter(([, target]) => !target.pass);
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} target(s) missed: ${failed.map(([name]) => TARGET_NAMES[name as TargetName]).join('; ')}.`);
+    process.exit(1);
+  }
+  process.exit(0);
+} catch (error) {
+  if (interrupted) await new Promise(() => {}); // the signal handler cleans up and exits
+  const message = error instanceof Error ? error.message : String(error);
+  // Error texts from the helpers may carry a process's whole output: the first line is the sentence.
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  fs.writeFileSync(path.join(BENCH_DIR, 'last-error.txt'), error instanceof Error ? `${error.stack ?? message}\n` : `${message}\n`);
+  console.error(`\nThe benchmark failed after ${elapsed()}: ${message.split('\n')[0]}`);
+  console.error(`Details: ${path.relative(process.cwd(), path.join(BENCH_DIR, 'last-error.txt'))}; process logs in ${path.relative(process.cwd(), BENCH_DIR)}/.`);
+  await cleanUp();
+  process.exit(1);
+}
