@@ -150,9 +150,17 @@ export async function startAttempt(orderId: string): Promise<StartResult> {
       return { kind: 'refused', resultCode: error.code };
     }
     if (error instanceof SeqrTransportError) {
-      // Outcome unknown, but nobody saw a QR code or link, so no one can pay that invoice.
-      await closeAttempt(attemptId, orderId, ['CREATED'], 'FAILED', {}, `SEQR did not answer (${error.failure}); no invoice was shown.`);
-      return { kind: 'unavailable' };
+      if (error.failure === 'refused') {
+        await closeAttempt(attemptId, orderId, ['CREATED'], 'FAILED', {}, `SEQR could not be reached (connection refused); no invoice was created.`);
+        return { kind: 'unavailable' };
+      }
+      // Outcome unknown: SEQR may have created the invoice (a slow answer). Nobody was shown it, but
+      // it must not stay payable: find it and cancel it now. What cannot be settled now stays
+      // CREATED, and the sweeper settles it.
+      const saved = await loadAttempt(attemptId);
+      if (saved) await resolveOrphanedAttempt(saved, `SEQR did not answer sendInvoice (${error.failure})`);
+      const after = await loadAttempt(attemptId);
+      return after?.status === 'ISSUED' || after?.status === 'PAID' ? { kind: 'issued', attemptId } : { kind: 'unavailable' };
     }
     throw error;
   }
@@ -373,6 +381,12 @@ async function cancelOpenInvoice(attempt: AttemptRow, reference: string, to: 'EX
  */
 export async function resolveStaleCreated(attempt: AttemptRow): Promise<void> {
   if (attempt.status !== 'CREATED' || attempt.createdAt.getTime() > Date.now() - staleCreatedAfterMs()) return;
+  await resolveOrphanedAttempt(attempt, 'The invoice reference was never saved (the shop stopped while calling SEQR)');
+}
+
+/** Settle a CREATED attempt whose sendInvoice outcome is unknown; `why` opens the timeline entry. */
+async function resolveOrphanedAttempt(attempt: AttemptRow, why: string): Promise<void> {
+  if (attempt.status !== 'CREATED') return;
   const db = getDb();
   let found: Awaited<ReturnType<typeof findInvoicesByClientInvoiceId>>;
   try {
@@ -382,19 +396,19 @@ export async function resolveStaleCreated(attempt: AttemptRow): Promise<void> {
     return; // the sweeper's lease pushed nextCheckAt: it looks again in a few seconds
   }
   if (found === 'unsupported') {
-    await closeAttempt(attempt.id, attempt.orderId, ['CREATED'], 'FAILED', {}, 'The invoice reference was never saved (the shop stopped while calling SEQR). SEQR cannot look invoices up by order number; nobody was shown that invoice, so it cannot be paid and SEQR lets it expire. Attempt given up.');
+    await closeAttempt(attempt.id, attempt.orderId, ['CREATED'], 'FAILED', {}, `${why}. SEQR cannot look invoices up by order number; nobody was shown that invoice, so it cannot be paid, and SEQR lets it expire. Attempt given up.`);
     return;
   }
   // The notificationUrl carries this attempt's secret token: it tells this attempt's invoice apart
   // from any other with the same order number (another database against the same terminal).
   const mine = found.filter((invoice) => invoice.notificationUrl?.endsWith(`/api/seqr/notify/${attempt.notificationToken}`));
-  const adopt = async (reference: string, why: string) => {
+  const adopt = async (reference: string, reason: string) => {
     const { count } = await db.paymentAttempt.updateMany({
       where: { id: attempt.id, status: 'CREATED' },
       data: { status: 'ISSUED', invoiceReference: reference, lastStatusAt: null, nextCheckAt: new Date() },
     });
     if (count !== 1) return;
-    await appendOrderEvent(attempt.orderId, { kind: 'STATUS_CHANGE', fromStatus: 'CREATED', toStatus: 'ISSUED', message: `Invoice ${reference} found by order number after a restart (${why}).` });
+    await appendOrderEvent(attempt.orderId, { kind: 'STATUS_CHANGE', fromStatus: 'CREATED', toStatus: 'ISSUED', message: `${why}. Invoice ${reference} found by order number (${reason}).` });
     await refreshAttempt(attempt.id, 'sweeper', true);
   };
   const cancelled: string[] = [];
@@ -415,10 +429,10 @@ export async function resolveStaleCreated(attempt: AttemptRow): Promise<void> {
   }
   const message =
     cancelled.length > 0
-      ? `The invoice reference was never saved (the shop stopped while calling SEQR). Found the orphan invoice ${cancelled.join(', ')} by order number and cancelled it.`
+      ? `${why}. Found the orphan invoice ${cancelled.join(', ')} by order number and cancelled it.`
       : mine.length > 0
-        ? 'The invoice reference was never saved (the shop stopped while calling SEQR). The invoice SEQR created has already ended unpaid.'
-        : 'The invoice reference was never saved (the shop stopped while calling SEQR), and SEQR never created the invoice.';
+        ? `${why}. The invoice SEQR created has already ended unpaid.`
+        : `${why}, and SEQR never created the invoice.`;
   await closeAttempt(attempt.id, attempt.orderId, ['CREATED'], 'FAILED', {}, message);
 }
 

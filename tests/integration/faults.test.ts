@@ -188,14 +188,11 @@ for (const { name, faults, slug, expect } of CHECKOUT_FAULTS) {
   });
 }
 
-// DESIRED BEHAVIOUR, NOT YET THE SHOP'S (reported to the lead): when sendInvoice times out, the slow
-// SEQR has created an invoice whose reference the shop never learnt. Nobody was shown it, but it
-// stays ISSUED (payable) at SEQR until SEQR's own lifetime ends. The shop should find it by order
-// number and cancel it, as it does for a CREATED attempt left by a crash (resolveStaleCreated).
-// Marked `todo` so it reports without failing the run until lib/payments does this.
+// When sendInvoice times out, the slow SEQR has created an invoice whose reference the shop never
+// learnt. Nobody was shown it, but it must not stay payable: the shop finds it by order number and
+// cancels it (lib/payments/lifecycle.ts resolveOrphanedAttempt).
 test(
   'checkout while SEQR is slow: the invoice the shop gave up waiting for does not stay payable',
-  { todo: 'lib/payments/lifecycle.ts startAttempt closes a timed-out attempt as FAILED at once; the orphan invoice is never looked up or cancelled' },
   async () => {
     assert.ok(slowCheckoutOrphans.references.length > 0, 'the slow checkout case ran first');
     const deadline = Date.now() + 8000;
