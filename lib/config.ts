@@ -53,6 +53,12 @@ const EnvSchema = z.object({
         .optional(),
     )
     .optional(),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'DATABASE_POOL_SIZE must be a number of connections, such as 10.' })
+    .int({ error: 'DATABASE_POOL_SIZE must be a whole number of connections.' })
+    .min(1, { error: 'DATABASE_POOL_SIZE must be at least 1.' })
+    .max(500, { error: 'DATABASE_POOL_SIZE must be at most 500.' })
+    .default(10),
   DATA_DIR: optionalText,
   SEQR_SANDBOX_PORT: port('SEQR_SANDBOX_PORT', 8090),
   SEQR_WSDL_URL: httpUrl('SEQR_WSDL_URL').optional(),
@@ -77,7 +83,8 @@ export type Config = {
   publicBaseUrl: string;
   /** Where embedded state lives: the PGlite database and the sandbox's store. */
   dataDir: string;
-  database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string };
+  /** poolSize: connections per process (PostgreSQL only). */
+  database: { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; poolSize?: number };
   seqr: {
     wsdlUrl: string;
     /** The SOAP endpoint: the WSDL URL without its query. */
@@ -152,7 +159,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     port: e.PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     dataDir,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dir: path.join(dataDir, 'db') },
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'pglite', dir: path.join(dataDir, 'db') },
     seqr: {
       wsdlUrl,
       endpointUrl,

@@ -34,7 +34,7 @@ test('a real SEQR endpoint needs the terminal credentials, and says so', () => {
   });
   assert.equal(config.seqr.usesSandbox, false);
   assert.equal(config.seqr.endpointUrl, 'https://extdev.seqr.com/soap/merchant/cashregister-2');
-  assert.deepEqual(config.database, { kind: 'postgres', url: 'postgresql://shop@db:5432/shop' });
+  assert.deepEqual(config.database, { kind: 'postgres', url: 'postgresql://shop@db:5432/shop', poolSize: 10 });
   assert.equal(config.publicBaseUrl, 'https://shop.example');
 });
 
@@ -45,12 +45,18 @@ test('bad values are reported as sentences naming the variable', () => {
     [{ SEQR_APP_SCHEME: 'http' }, /SEQR_APP_SCHEME must be "seqr-demo" \(the demo app\) or "seqr"/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a PostgreSQL URL/],
     [{ PUBLIC_BASE_URL: 'shop.example' }, /PUBLIC_BASE_URL must be an http:\/\/ or https:\/\/ URL/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE must be at least 1\./],
+    [{ DATABASE_POOL_SIZE: 'many' }, /DATABASE_POOL_SIZE must be a number of connections, such as 10\./],
   ];
   for (const [env, message] of cases) assert.throws(() => parseConfig(env), message);
 });
 
 test('an empty DATABASE_URL means the embedded database', () => {
   assert.equal(parseConfig({ DATABASE_URL: '' }).database.kind, 'pglite');
+});
+
+test('DATABASE_POOL_SIZE sizes the PostgreSQL pool of each process', () => {
+  assert.deepEqual(parseConfig({ DATABASE_URL: 'postgresql://shop@db/shop', DATABASE_POOL_SIZE: '25' }).database, { kind: 'postgres', url: 'postgresql://shop@db/shop', poolSize: 25 });
 });
 
 test('durations are whole numbers within bounds, with sentences', () => {
