@@ -75,6 +75,19 @@ export async function findOrderByToken(token: string): Promise<OrderView | null>
   return loadOrder({ publicToken: parsed.data });
 }
 
+/** What the pay page's live status needs, and nothing more: it is read on every poll. */
+export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' | 'totalOre' | 'openAttemptId' | 'attempts'>;
+
+/** The order's payment state with its latest attempt only (`attempts` holds at most one). */
+export async function findOrderPaymentState(token: string): Promise<OrderPaymentState | null> {
+  const parsed = OrderTokenSchema.safeParse(token);
+  if (!parsed.success) return null;
+  return getDb().order.findUnique({
+    where: { publicToken: parsed.data },
+    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: attemptSelect } },
+  });
+}
+
 export async function findOrderById(id: string): Promise<OrderView | null> {
   return loadOrder({ id });
 }

@@ -1,7 +1,7 @@
 // lib/payments: the payment lifecycle. Only this module changes a payment's state.
 import { getConfig } from '../config';
 import { getDb } from '../db';
-import { findOrderByToken, upsertOrderFromCart, type OrderView } from '../orders';
+import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderPaymentState, type OrderView } from '../orders';
 import { seqrReason, translator, type Locale } from '../i18n';
 import { appLink } from '../seqr';
 import { refreshAttempt, startAttempt, syncOpenInvoiceWithCart, type StartResult } from './lifecycle';
@@ -48,7 +48,7 @@ export type PaymentView = {
   doneUrl: string;
 };
 
-function attemptMessage(attempt: OrderView['attempts'][number], locale: Locale): string | null {
+function attemptMessage(attempt: OrderPaymentState['attempts'][number], locale: Locale): string | null {
   const t = translator(locale);
   switch (attempt.status) {
     case 'CANCELED':
@@ -64,7 +64,7 @@ function attemptMessage(attempt: OrderView['attempts'][number], locale: Locale):
 }
 
 /** What the pay page shows, with its message in the shopper's language. */
-export function paymentView(order: OrderView, locale: Locale = 'en'): PaymentView {
+export function paymentView(order: OrderPaymentState, locale: Locale = 'en'): PaymentView {
   const { seqr } = getConfig();
   const latest = order.attempts[0];
   return {
@@ -89,11 +89,12 @@ export function paymentView(order: OrderView, locale: Locale = 'en'): PaymentVie
 
 /** The pay page's live status: asks SEQR (coalesced) while an invoice is open, then reads the order. */
 export async function currentPaymentView(token: string, locale: Locale = 'en'): Promise<PaymentView | null> {
-  const order = await findOrderByToken(token);
+  const order = await findOrderPaymentState(token);
   if (!order) return null;
-  if (order.openAttemptId) {
-    await refreshAttempt(order.openAttemptId, 'browser');
-    const fresh = await findOrderByToken(token);
+  // Most polls find the once-per-second slot taken and change nothing: read the order again only
+  // after this call asked SEQR.
+  if (order.openAttemptId && (await refreshAttempt(order.openAttemptId, 'browser'))) {
+    const fresh = await findOrderPaymentState(token);
     return fresh ? paymentView(fresh, locale) : null;
   }
   return paymentView(order, locale);

@@ -198,8 +198,9 @@ export type RefreshReason = 'browser' | 'notification' | 'return-page' | 'sweepe
 /**
  * Ask SEQR for the status of an open attempt, unless someone asked less than a second ago.
  * With waitForSlot the caller waits for the next free slot instead of skipping (notifications).
+ * Returns whether this call asked SEQR (and so may have changed the attempt).
  */
-export async function refreshAttempt(attemptId: string, reason: RefreshReason, waitForSlot = false): Promise<void> {
+export async function refreshAttempt(attemptId: string, reason: RefreshReason, waitForSlot = false): Promise<boolean> {
   const db = getDb();
   for (let round = 0; round < 3; round++) {
     const now = new Date();
@@ -210,13 +211,14 @@ export async function refreshAttempt(attemptId: string, reason: RefreshReason, w
     if (count === 1) {
       const attempt = await loadAttempt(attemptId);
       if (attempt) await checkStatusNow(attempt, reason);
-      return;
+      return true;
     }
-    if (!waitForSlot) return;
+    if (!waitForSlot) return false;
     const attempt = await loadAttempt(attemptId);
-    if (!attempt || attempt.status !== 'ISSUED' || !attempt.lastStatusAt) return;
+    if (!attempt || attempt.status !== 'ISSUED' || !attempt.lastStatusAt) return false;
     await sleep(Math.max(20, attempt.lastStatusAt.getTime() + STATUS_INTERVAL_MS - Date.now()));
   }
+  return false;
 }
 
 async function checkStatusNow(attempt: AttemptRow, reason: RefreshReason): Promise<void> {

@@ -12,6 +12,8 @@ import { expireAttempt, refreshAttempt, resolveStaleCreated, staleCreatedAfterMs
 export const SWEEP_CHECK_EVERY_MS = 3000;
 const LEASE_MS = 15_000;
 const BATCH = 50;
+/** Attempts worked on at once by one process: SEQR round trips overlap, the pool is not drained. */
+const CONCURRENCY = 5;
 const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** One pass. Returns how many attempts it worked on. */
@@ -29,22 +31,24 @@ export async function sweepOnce(now = new Date()): Promise<number> {
     take: BATCH,
   });
   let worked = 0;
-  for (const candidate of due) {
+  const work = async (candidate: (typeof due)[number]) => {
     // Lease the attempt so another process does not sweep it at the same time. The lease also
     // re-checks that it is still due and unchanged: another process may have swept it between our
     // read and now (its lease pushed nextCheckAt), and working from our stale read would repeat
     // its SEQR calls.
+    // Timed from when this attempt's turn comes (a pass with many due attempts takes a while).
+    const at = new Date(Math.max(now.getTime(), Date.now()));
     const { count } = await db.paymentAttempt.updateMany({
       where: {
         id: candidate.id,
         status: candidate.status,
-        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, { OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] }],
+        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] }, { OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: at } }] }],
       },
-      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS), nextCheckAt: new Date(now.getTime() + SWEEP_CHECK_EVERY_MS) },
+      data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + LEASE_MS), nextCheckAt: new Date(at.getTime() + SWEEP_CHECK_EVERY_MS) },
     });
-    if (count !== 1) continue;
+    if (count !== 1) return;
     const attempt = await db.paymentAttempt.findUnique({ where: { id: candidate.id } });
-    if (!attempt) continue;
+    if (!attempt) return;
     worked++;
     try {
       if (attempt.status === 'ISSUED') {
@@ -60,7 +64,12 @@ export async function sweepOnce(now = new Date()): Promise<number> {
     } finally {
       await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
     }
-  }
+  };
+  let next = 0;
+  const lane = async () => {
+    while (next < due.length) await work(due[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, lane));
   return worked;
 }
 
@@ -74,12 +83,14 @@ export function startSweeper(): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   const loop = async () => {
     if (stopped) return;
+    let worked = 0;
     try {
-      await sweepOnce();
+      worked = await sweepOnce();
     } catch (error) {
       console.error(`[sweeper] pass failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!stopped) timer = setTimeout(loop, interval);
+    // A full batch means more may be due: go on at once rather than let them wait a whole interval.
+    if (!stopped) timer = setTimeout(loop, worked >= BATCH ? 0 : interval);
   };
   timer = setTimeout(loop, interval);
   globalForSweeper.__seqrShopSweeper = {
