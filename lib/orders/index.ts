@@ -76,7 +76,10 @@ export async function findOrderByToken(token: string): Promise<OrderView | null>
 }
 
 /** What the pay page's live status needs, and nothing more: it is read on every poll. */
-export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' | 'totalOre' | 'openAttemptId' | 'attempts'>;
+export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' | 'totalOre' | 'openAttemptId'> & {
+  /** lastStatusAt: when SEQR was last asked (read by the status endpoint only). */
+  attempts: (AttemptView & { lastStatusAt?: Date | null })[];
+};
 
 /** The order's payment state with its latest attempt only (`attempts` holds at most one). */
 export async function findOrderPaymentState(token: string): Promise<OrderPaymentState | null> {
@@ -84,7 +87,7 @@ export async function findOrderPaymentState(token: string): Promise<OrderPayment
   if (!parsed.success) return null;
   return getDb().order.findUnique({
     where: { publicToken: parsed.data },
-    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: attemptSelect } },
+    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { ...attemptSelect, lastStatusAt: true } } },
   });
 }
 

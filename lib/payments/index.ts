@@ -4,7 +4,7 @@ import { getDb } from '../db';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderPaymentState, type OrderView } from '../orders';
 import { seqrReason, translator, type Locale } from '../i18n';
 import { appLink } from '../seqr';
-import { refreshAttempt, startAttempt, syncOpenInvoiceWithCart, type StartResult } from './lifecycle';
+import { refreshAttempt, startAttempt, STATUS_INTERVAL_MS, syncOpenInvoiceWithCart, type StartResult } from './lifecycle';
 
 export { applySeqrStatus, cancelOpenAttemptByMerchant, refreshAttempt, submitReceipt, syncOpenInvoiceWithCart, STATUS_INTERVAL_MS } from './lifecycle';
 export { parseRefundAmount, refundOrder, type RefundResult } from './refunds';
@@ -91,9 +91,11 @@ export function paymentView(order: OrderPaymentState, locale: Locale = 'en'): Pa
 export async function currentPaymentView(token: string, locale: Locale = 'en'): Promise<PaymentView | null> {
   const order = await findOrderPaymentState(token);
   if (!order) return null;
-  // Most polls find the once-per-second slot taken and change nothing: read the order again only
-  // after this call asked SEQR.
-  if (order.openAttemptId && (await refreshAttempt(order.openAttemptId, 'browser'))) {
+  // Most polls come within a second of the last question to SEQR and change nothing: those skip the
+  // compare-and-set, and the order is read again only after this call asked SEQR.
+  const open = order.attempts[0]?.id === order.openAttemptId ? order.attempts[0] : undefined;
+  const askedRecently = open?.lastStatusAt != null && open.lastStatusAt.getTime() > Date.now() - STATUS_INTERVAL_MS;
+  if (order.openAttemptId && !askedRecently && (await refreshAttempt(order.openAttemptId, 'browser'))) {
     const fresh = await findOrderPaymentState(token);
     return fresh ? paymentView(fresh, locale) : null;
   }

@@ -35,6 +35,20 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   const url = `postgresql://seqr@127.0.0.1:${port}/postgres`;
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // pg_ctl starts a daemon: stop it even when the test process ends early (synchronous, so it runs
+  // in the exit handler too).
+  process.once('exit', stop);
   return {
     url,
     port,
@@ -48,12 +62,6 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       }
       return `postgresql://seqr@127.0.0.1:${port}/${name}`;
     },
-    stop() {
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    stop,
   };
 }

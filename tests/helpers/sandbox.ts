@@ -145,6 +145,10 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
+    // Never leave a sandbox behind when the test process ends early (a thrown error, Ctrl-C).
+    const orphanGuard = () => proc.kill('SIGKILL');
+    process.once('exit', orphanGuard);
+    proc.once('exit', () => process.off('exit', orphanGuard));
     const from = output.length; // on restart, ignore the previous run's "listening" line
     const listening = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`The SEQR sandbox did not start within ${opts.timeoutMs ?? 20000} ms. Output:\n${output}`)), opts.timeoutMs ?? 20000);

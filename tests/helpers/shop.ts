@@ -68,6 +68,10 @@ export async function startShopInstance(opts: { name?: string; port?: number; en
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
+      // Never leave a server behind when the test process ends early (a thrown error, Ctrl-C).
+      const orphanGuard = () => proc.kill('SIGKILL');
+      process.once('exit', orphanGuard);
+      proc.once('exit', () => process.off('exit', orphanGuard));
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (echo) process.stderr.write(`[${name}] ${chunk.toString()}`);
