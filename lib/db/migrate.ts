@@ -63,9 +63,11 @@ export async function applyMigrations(
   const folders = readMigrationFolders(migrationsDir);
   const result: MigrationResult = { applied: [], alreadyApplied: [], warnings: [] };
 
-  await connection.exec(CREATE_MIGRATIONS_TABLE);
   await connection.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
   try {
+    // Under the lock: two processes running CREATE TABLE IF NOT EXISTS at once can both miss the
+    // table and one then fails on PostgreSQL's catalog (duplicate pg_type row).
+    await connection.exec(CREATE_MIGRATIONS_TABLE);
     const rows = await connection.query<AppliedRow>(
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
     );
