@@ -7,7 +7,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-const BUILD_INPUTS = ['app', 'pages', 'lib', 'public', 'instrumentation.ts', 'prisma/schema.prisma', 'next.config.js', 'tsconfig.json', 'package-lock.json'];
+const BUILD_INPUTS = ['app', 'pages', 'lib', 'public', 'instrumentation.ts', 'proxy.ts', 'prisma/schema.prisma', 'next.config.js', 'tsconfig.json', 'package-lock.json'];
 const FINGERPRINT_FILE = path.join(ROOT, '.next', 'seqr-shop-build.sha256');
 
 function listFiles(entry: string): string[] {

@@ -1,0 +1,68 @@
+// Server-action requests are public: anyone can POST a `next-action` header with any body. Next
+// answers a body it cannot decode with a bare 500, before our code runs. proxy.ts checks the
+// envelope first and answers what is not a well-formed call of one of our actions with a 4xx and
+// a sentence. Our actions take `(previousState, formData)` or nothing, so a well-formed call is
+// React's reply encoding of plain JSON values and FormData, within Next's 1 MB body limit.
+
+/** Next's default `serverActions.bodySizeLimit`. */
+export const ACTION_BODY_LIMIT = 1024 * 1024;
+
+export type EnvelopeProblem = { status: 400 | 413 | 415; message: string };
+
+const bad = (message: string): EnvelopeProblem => ({ status: 400, message });
+
+/** Strings React's reply encoding gives a meaning without further parts (see the walk below). */
+const PLAIN_REFERENCE = /^\$(\$|K[0-9a-f]+$|undefined$|Infinity$|-Infinity$|NaN$|-0$|D.|n-?\d+$)/;
+
+function findUnsupportedReference(value: unknown, depth = 0): string | null {
+  if (depth > 32) return 'nested too deeply';
+  if (typeof value === 'string') return value.startsWith('$') && !PLAIN_REFERENCE.test(value) ? value.slice(0, 20) : null;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findUnsupportedReference(item, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) {
+      const found = findUnsupportedReference(item, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** Null when the request is a well-formed server-action call; otherwise what is wrong with it. */
+export async function checkActionEnvelope(request: Request): Promise<EnvelopeProblem | null> {
+  const length = Number(request.headers.get('content-length') ?? '');
+  if (Number.isFinite(length) && length > ACTION_BODY_LIMIT) return { status: 413, message: 'The request is larger than 1 MB.' };
+  const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  let argumentsText: string;
+  if (type.startsWith('text/plain')) {
+    argumentsText = await request.text();
+    if (argumentsText.length > ACTION_BODY_LIMIT) return { status: 413, message: 'The request is larger than 1 MB.' };
+  } else if (type.startsWith('multipart/form-data')) {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      return bad('The form data could not be read.');
+    }
+    const root = form.get('0');
+    if (typeof root !== 'string') return bad('The action call has no arguments (form part "0").');
+    argumentsText = root;
+  } else {
+    return { status: 415, message: 'A server action takes multipart/form-data or text/plain.' };
+  }
+  let args: unknown;
+  try {
+    args = JSON.parse(argumentsText);
+  } catch {
+    return bad('The action arguments are not valid JSON.');
+  }
+  if (!Array.isArray(args)) return bad('The action arguments must be a list.');
+  const reference = findUnsupportedReference(args);
+  if (reference) return bad(`The action arguments hold a value these actions do not take (${reference}).`);
+  return null;
+}
