@@ -10,7 +10,13 @@ import { expireAttempt, refreshAttempt, resolveStaleCreated, staleCreatedAfterMs
 
 /** Open invoices are re-checked at least this often by the sweeper. */
 export const SWEEP_CHECK_EVERY_MS = 3000;
-const LEASE_MS = 15_000;
+/**
+ * How long a sweeper's claim on an attempt lasts. Correctness never depends on it (every change is
+ * a compare-and-set); it only stops two sweepers from repeating each other's calls. It is short so
+ * that when an instance dies holding leases, another confirms those payments well within SEQR's
+ * 20-second rule.
+ */
+const LEASE_MS = 8000;
 const BATCH = 50;
 /** Attempts worked on at once by one process: SEQR round trips overlap, the pool is not drained. */
 const CONCURRENCY = 5;

@@ -227,3 +227,27 @@ test('an orphan invoice that was paid while its instance was down is adopted, ne
   assert.equal(paid.attempts[0]!.invoiceReference, orphan.invoiceReference);
   await shopB.start();
 });
+
+test('an instance killed while its sweeper holds a lease: the lease runs out and the other instance confirms the payment within SEQR\'s window', async () => {
+  await shopB.stop();
+  const shopper = new HttpShopper(shopA.url);
+  await shopper.addToCart('glass-carafe', 1);
+  const token = await shopper.checkout();
+  const attempt = (await orderByToken(token)).attempts[0]!;
+  // SEQR answers late, so shop A's sweeper is caught holding the lease; nobody else is watching.
+  await sandbox.control.setFaults({ dropNotifications: true, slowMs: 3000 });
+  await waitFor("shop A's sweeper to lease the attempt", async () => (await getDb().paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id } })).leaseOwner !== null);
+  await shopA.kill();
+  await sandbox.control.clearFaults();
+  await sandbox.control.setFaults({ dropNotifications: true });
+  try {
+    await sandbox.control.pay(attempt.invoiceReference!); // paid while a dead process holds the lease
+    await shopB.start();
+    await waitFor('shop B to confirm the payment once the lease has run out', async () => (await orderByToken(token)).status === 'PAID', 25_000);
+    const order = await assertPaidOnce(token);
+    assert.match(order.events.find((event) => event.toStatus === 'PAID')!.message ?? '', /seen by sweeper/);
+  } finally {
+    await sandbox.control.clearFaults();
+    await shopA.start();
+  }
+});
