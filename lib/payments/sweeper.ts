@@ -24,6 +24,11 @@ const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** One pass. Returns how many attempts it worked on. */
 export async function sweepOnce(now = new Date()): Promise<number> {
+  return (await sweepPass(now)).worked;
+}
+
+/** One pass: how many attempts were due (up to a batch) and how many this process worked on. */
+async function sweepPass(now: Date): Promise<{ due: number; worked: number }> {
   const db = getDb();
   const due = await db.paymentAttempt.findMany({
     where: {
@@ -76,7 +81,7 @@ export async function sweepOnce(now = new Date()): Promise<number> {
     while (next < due.length) await work(due[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, lane));
-  return worked;
+  return { due: due.length, worked };
 }
 
 const globalForSweeper = globalThis as typeof globalThis & { __seqrShopSweeper?: { stop(): void } };
@@ -89,14 +94,15 @@ export function startSweeper(): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   const loop = async () => {
     if (stopped) return;
-    let worked = 0;
+    let due = 0;
     try {
-      worked = await sweepOnce();
+      ({ due } = await sweepPass(new Date()));
     } catch (error) {
       console.error(`[sweeper] pass failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    // A full batch means more may be due: go on at once rather than let them wait a whole interval.
-    if (!stopped) timer = setTimeout(loop, worked >= BATCH ? 0 : interval);
+    // A full batch means more may be due: go on at once rather than let them wait a whole interval
+    // (even when other instances leased part of it).
+    if (!stopped) timer = setTimeout(loop, due >= BATCH ? 0 : interval);
   };
   timer = setTimeout(loop, interval);
   globalForSweeper.__seqrShopSweeper = {
