@@ -1,8 +1,9 @@
 // The sweeper: a loop in every shop process that keeps payments safe when nobody is watching.
 // It confirms open invoices (so a payment is confirmed within SEQR's 20-second rule even when the
 // tab is closed and the notification is lost), cancels invoices past the shop's TTL, retries
-// receipts and resolves attempts whose reference was never saved (lifecycle.ts resolveStaleCreated). Several processes may sweep
-// at once: each attempt is leased in the database before anyone works on it.
+// receipts and resolves attempts whose reference was never saved (lifecycle.ts resolveStaleCreated).
+// Several processes may sweep at once: each attempt is leased in the database before anyone works
+// on it.
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../config';
 import { getDb } from '../db';
@@ -22,6 +23,9 @@ const BATCH = 50;
 const CONCURRENCY = 5;
 const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
+/** Attempts whose next check has come (the sweeper's lease pushes it forward). */
+const checkDueBy = (at: Date) => ({ OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: at } }] });
+
 /** One pass. Returns how many attempts it worked on. */
 export async function sweepOnce(now = new Date()): Promise<number> {
   return (await sweepPass(now)).worked;
@@ -32,10 +36,15 @@ async function sweepPass(now: Date): Promise<{ due: number; worked: number }> {
   const db = getDb();
   const due = await db.paymentAttempt.findMany({
     where: {
-      OR: [
-        { status: 'ISSUED', OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
-        { status: 'PAID', receiptClaimedAt: null, receiptSubmittedAt: null, OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
-        { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs()) }, OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
+      AND: [
+        checkDueBy(now),
+        {
+          OR: [
+            { status: 'ISSUED' },
+            { status: 'PAID', receiptClaimedAt: null, receiptSubmittedAt: null },
+            { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs()) } },
+          ],
+        },
       ],
     },
     orderBy: { nextCheckAt: 'asc' },
@@ -46,14 +55,13 @@ async function sweepPass(now: Date): Promise<{ due: number; worked: number }> {
     // Lease the attempt so another process does not sweep it at the same time. The lease also
     // re-checks that it is still due and unchanged: another process may have swept it between our
     // read and now (its lease pushed nextCheckAt), and working from our stale read would repeat
-    // its SEQR calls.
-    // Timed from when this attempt's turn comes (a pass with many due attempts takes a while).
+    // its SEQR calls. Timed from when this attempt's turn comes (a full pass takes a while).
     const at = new Date(Math.max(now.getTime(), Date.now()));
     const { count } = await db.paymentAttempt.updateMany({
       where: {
         id: candidate.id,
         status: candidate.status,
-        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] }, { OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: at } }] }],
+        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] }, checkDueBy(at)],
       },
       data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + LEASE_MS), nextCheckAt: new Date(at.getTime() + SWEEP_CHECK_EVERY_MS) },
     });

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { killOnExit, stopChild } from './child-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -145,10 +146,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
-    // Never leave a sandbox behind when the test process ends early (a thrown error, Ctrl-C).
-    const orphanGuard = () => proc.kill('SIGKILL');
-    process.once('exit', orphanGuard);
-    proc.once('exit', () => process.off('exit', orphanGuard));
+    killOnExit(proc);
     const from = output.length; // on restart, ignore the previous run's "listening" line
     const listening = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`The SEQR sandbox did not start within ${opts.timeoutMs ?? 20000} ms. Output:\n${output}`)), opts.timeoutMs ?? 20000);
@@ -186,15 +184,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
   async function halt(): Promise<void> {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      proc.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
+    await stopChild(proc);
   }
 
   await launch();

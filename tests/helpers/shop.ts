@@ -9,6 +9,7 @@
 //   await shop.start();      // the same port and environment again
 import { spawn, type ChildProcess } from 'node:child_process';
 import { NEXT_BIN, ROOT } from '../../scripts/lib/production-build';
+import { killOnExit, stopChild } from './child-process';
 import { freePort } from './ports';
 
 export { freePort };
@@ -44,15 +45,7 @@ export async function startShopInstance(opts: { name?: string; port?: number; en
   async function halt(signal: NodeJS.Signals): Promise<void> {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      proc.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      proc.kill(signal);
-    });
+    await stopChild(proc, signal);
   }
 
   const instance: ShopInstance = {
@@ -68,10 +61,7 @@ export async function startShopInstance(opts: { name?: string; port?: number; en
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
-      // Never leave a server behind when the test process ends early (a thrown error, Ctrl-C).
-      const orphanGuard = () => proc.kill('SIGKILL');
-      process.once('exit', orphanGuard);
-      proc.once('exit', () => process.off('exit', orphanGuard));
+      killOnExit(proc);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (echo) process.stderr.write(`[${name}] ${chunk.toString()}`);
