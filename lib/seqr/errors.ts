@@ -2,7 +2,14 @@
 // SeqrResultError — SEQR answered, with a non-zero result code (a business answer);
 // SeqrTransportError — no usable answer at all (refused, timeout, HTTP 5xx, SOAP Fault, bad XML).
 // After a transport error on a write (sendInvoice, refundPayment) the outcome is UNKNOWN.
+// Next bundles lib/seqr more than once per process (instrumentation, route handlers, pages), so an
+// error made by one copy is not an instance of another copy's class. Errors carry a brand that
+// survives that (a registered symbol), and callers recognise them with the guards below, never
+// with instanceof.
 import { describeResultCode } from './result-codes';
+
+const BRAND = Symbol.for('seqr-shop.seqr-error');
+type Brand = 'result' | 'transport';
 
 export type SeqrOperation =
   | 'sendInvoice'
@@ -20,6 +27,7 @@ export type SeqrOperation =
 
 export class SeqrResultError extends Error {
   override readonly name = 'SeqrResultError';
+  readonly [BRAND]: Brand = 'result';
   readonly resultName: string;
   readonly sentence: string;
   readonly retryable: boolean;
@@ -53,6 +61,7 @@ const FAILURE_SENTENCES: Record<TransportFailure, string> = {
 
 export class SeqrTransportError extends Error {
   override readonly name = 'SeqrTransportError';
+  readonly [BRAND]: Brand = 'transport';
   readonly sentence: string;
 
   constructor(
@@ -69,6 +78,20 @@ export class SeqrTransportError extends Error {
   readonly httpStatus: number | undefined;
 }
 
+function brandOf(error: unknown): Brand | undefined {
+  return typeof error === 'object' && error !== null ? (error as { [BRAND]?: Brand })[BRAND] : undefined;
+}
+
+/** SEQR answered with a non-zero result code (from any copy of this module). */
+export function isSeqrResultError(error: unknown): error is SeqrResultError {
+  return brandOf(error) === 'result';
+}
+
+/** SEQR gave no usable answer (from any copy of this module). */
+export function isSeqrTransportError(error: unknown): error is SeqrTransportError {
+  return brandOf(error) === 'transport';
+}
+
 export function isSeqrError(error: unknown): error is SeqrResultError | SeqrTransportError {
-  return error instanceof SeqrResultError || error instanceof SeqrTransportError;
+  return brandOf(error) !== undefined;
 }

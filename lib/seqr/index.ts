@@ -4,7 +4,7 @@ import { createSeqrClient, type SeqrClient } from './client';
 
 export { appLink, type AppScheme } from './app-link';
 export { createSeqrClient, SeqrInputError, WSDL_PATH, type CallOptions, type SeqrCallRecord, type SeqrClient, type SeqrClientOptions } from './client';
-export { isSeqrError, SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
+export { isSeqrError, isSeqrResultError, isSeqrTransportError, SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
 export { findInvoicesByClientInvoiceId, type FoundInvoice } from './invoice-lookup';
 export { describeResultCode, ResultCode, RESULT_CODES } from './result-codes';
 export * from './types';

@@ -1,0 +1,66 @@
+// What the payment core needs from the outside world, passed in rather than looked up: its
+// database, the SEQR client, a clock, ids, settings and (only when the endpoint can answer it) an
+// invoice lookup. The production wiring (wiring.ts) builds one of these per process; tests and the
+// deterministic simulation (tests/simulation) build their own with fakes or the sandbox's pure model.
+import type { PrismaClient } from '../generated/prisma/client';
+import type { SeqrClient } from '../seqr';
+
+/** The SEQR operations the payment core uses, with the client's types and branded errors. */
+export type SeqrPort = Pick<
+  SeqrClient,
+  'sendInvoice' | 'getPaymentStatus' | 'cancelInvoice' | 'updateInvoice' | 'submitPaymentReceipt' | 'refundPayment' | 'markTransactionPeriod' | 'executeReport'
+>;
+
+export type Clock = {
+  now(): Date;
+  /** Wait; the simulation's clock resolves these in simulated time. */
+  sleep(ms: number): Promise<void>;
+};
+
+/** An invoice as a lookup by clientInvoiceId sees it (the shop lost its reference). */
+export type FoundInvoice = {
+  invoiceReference: string;
+  status: string;
+  clientInvoiceId: string | null;
+  notificationUrl: string | null;
+  /** ersReferences of the receipts stored for this invoice's payment, when the lookup knows them. */
+  receiptCount?: number;
+};
+
+/**
+ * SEQR's SOAP API cannot find an invoice by the shop's own id. The local sandbox can (its control
+ * API); a real endpoint cannot, and then the core runs without this port.
+ */
+export type InvoiceLookup = {
+  findByClientInvoiceId(clientInvoiceId: string): Promise<FoundInvoice[]>;
+};
+
+export type PaymentSettings = {
+  /** The shop's public address, for backURL and notificationUrl. */
+  publicBaseUrl: string;
+  /** Shop-side lifetime of an unpaid invoice. */
+  ttlMs: number;
+  /** The SEQR client's total deadline per call: an unknown outcome is settled after it. */
+  seqrTimeoutMs: number;
+  /** An order whose last attempt ended unpaid and saw nothing for this long becomes ABANDONED. */
+  abandonAfterMs: number;
+  /** Terminal id, sent with markTransactionPeriod so terminal reports work. */
+  terminalId: string;
+};
+
+export type IdSource = {
+  uuid(): string;
+  /** A random url-safe token of `bytes` random bytes. */
+  token(bytes: number): string;
+};
+
+export type PaymentPorts = {
+  db: PrismaClient;
+  seqr: SeqrPort;
+  clock: Clock;
+  ids: IdSource;
+  settings: PaymentSettings;
+  invoiceLookup?: InvoiceLookup;
+  /** Where the core writes its operational log lines (console in production). */
+  log?: (line: string) => void;
+};
