@@ -8,7 +8,7 @@ import { getDb } from '../db';
 import { decimalStringToOre } from '../money';
 import type { Message } from '../i18n';
 import { orderNumberLabel } from '../orders';
-import { getSeqrClient, SeqrResultError, SeqrTransportError } from '../seqr';
+import { getSeqrClient, isSeqrResultError, isSeqrTransportError } from '../seqr';
 
 export const REPORTS = [
   { id: 'Reconciliation/Shop.xml', name: 'Merchant transactions summary' },
@@ -49,8 +49,8 @@ export async function closePeriod(actor: string): Promise<CloseResult> {
     const period = await db.transactionPeriod.create({ data: { transactionPeriodId, startedAt: previous?.closedAt ?? null, terminalId, closedBy: actor } });
     return { ok: true, message: { key: 'admin.periods.done', params: { id: transactionPeriodId } }, periodId: period.id };
   } catch (error) {
-    if (error instanceof SeqrResultError) return { ok: false, message: { key: 'admin.periods.failed', seqrCode: error.code } };
-    if (error instanceof SeqrTransportError) return { ok: false, message: { key: 'admin.periods.failed', params: { reason: error.sentence } } };
+    if (isSeqrResultError(error)) return { ok: false, message: { key: 'admin.periods.failed', seqrCode: error.code } };
+    if (isSeqrTransportError(error)) return { ok: false, message: { key: 'admin.periods.failed', params: { reason: error.sentence } } };
     throw error;
   }
 }
@@ -74,9 +74,9 @@ export async function runReport(period: { transactionPeriodId: string; terminalI
     );
     return { ok: true, report: { ...parseReportXml(report.contentString), title: report.title } };
   } catch (error) {
-    if (error instanceof SeqrResultError && error.code === 2) return { ok: false, message: { key: 'admin.period.notReady' } };
-    if (error instanceof SeqrResultError) return { ok: false, message: { key: 'admin.period.reportFailed', seqrCode: error.code } };
-    if (error instanceof SeqrTransportError) return { ok: false, message: { key: 'admin.period.reportFailed', params: { reason: error.sentence } } };
+    if (isSeqrResultError(error) && error.code === 2) return { ok: false, message: { key: 'admin.period.notReady' } };
+    if (isSeqrResultError(error)) return { ok: false, message: { key: 'admin.period.reportFailed', seqrCode: error.code } };
+    if (isSeqrTransportError(error)) return { ok: false, message: { key: 'admin.period.reportFailed', params: { reason: error.sentence } } };
     if (error instanceof Error) return { ok: false, message: { key: 'admin.period.reportFailed', params: { reason: error.message } } };
     throw error;
   }

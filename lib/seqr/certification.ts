@@ -1,7 +1,7 @@
 // SEQR's webshop certification (PROTOCOL.md §7), replayed at the client level: the six steps a
 // Seamless tester watched, in order, each reported as passed or failed with the reason.
 import type { SeqrClient } from './client';
-import { SeqrResultError } from './errors';
+import { isSeqrResultError } from './errors';
 import type { InvoiceInput } from './types';
 
 /** Plays the customer: against the sandbox through its control API, against SEQR a person with the app. */
@@ -127,7 +127,7 @@ export async function runCertification(options: CertificationOptions): Promise<C
       return `period ${transactionPeriodId}; report ${report.title ?? ''} (${report.content.length} bytes)`;
     } catch (error) {
       // The report is a bonus: certification only observes the period being marked.
-      const why = error instanceof SeqrResultError ? error.resultName : error instanceof Error ? error.message : String(error);
+      const why = isSeqrResultError(error) ? error.resultName : error instanceof Error ? error.message : String(error);
       return `period ${transactionPeriodId}; report not available (${why})`;
     }
   });

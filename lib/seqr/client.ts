@@ -7,7 +7,8 @@ import path from 'node:path';
 import soap from 'soap';
 import { z } from 'zod';
 import { oreToDecimalString } from '../money';
-import { SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
+import { isSeqrResultError, isSeqrTransportError, SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
+import { isResponseTooLarge, REPORT_RESPONSE_CAP_BYTES, RESPONSE_CAP_BYTES, startDeadline, wireOptions } from './http';
 import { describeResultCode } from './result-codes';
 import {
   BaseResponseSchema,
@@ -54,6 +55,7 @@ export type SeqrClientOptions = {
   terminal: Credentials;
   reseller?: ResellerCredentials;
   clientId: string;
+  /** The total budget of one call, all its attempts together, from connect to the answer's last byte. */
   timeoutMs: number;
   /** Extra attempts for safe reads (getPaymentStatus, executeReport) after transport errors or 90/93/94. */
   readRetries?: number;
@@ -63,6 +65,7 @@ export type SeqrClientOptions = {
 };
 
 export type CallOptions = {
+  /** Overrides SeqrClientOptions.timeoutMs for this call. */
   timeoutMs?: number;
   /** Stored with the request at SEQR (≤ 80 chars), e.g. the order number. */
   clientComment?: string;
@@ -138,6 +141,7 @@ function classifyTransportError(error: unknown): { failure: TransportFailure; de
   };
   const fault = e.root?.Envelope?.Body?.Fault;
   const status = e.response?.status;
+  if (isResponseTooLarge(error)) return { failure: 'too-large', detail: '', httpStatus: status };
   if (fault) return { failure: 'soap-fault', detail: `${fault.faultcode ?? 'Fault'}: ${fault.faultstring ?? ''}`.trim(), httpStatus: status };
   if (e.code === 'ECONNREFUSED') return { failure: 'refused', detail: '' };
   if (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return { failure: 'timeout', detail: '' };
@@ -181,6 +185,12 @@ export function createSeqrClient(options: SeqrClientOptions) {
     });
   }
 
+  // The budget covers the whole call, every attempt together: SEQR_TIMEOUT_MS is how long a caller
+  // (checkout, a sweeper lane, a lease sized from it) may wait for SEQR, so a safe read is retried
+  // only inside it. Retries help after fast failures (refused, 90/93/94, garbage) and never after a
+  // timeout, which has spent the budget. A retry starts only if a quarter of the budget is left
+  // after its back-off: a shorter attempt would rarely get the answer the earlier ones did not, and
+  // the caller is better served by the error it already has.
   async function call<S extends z.ZodType>(
     operation: SeqrOperation,
     body: Record<string, unknown>,
@@ -188,53 +198,62 @@ export function createSeqrClient(options: SeqrClientOptions) {
     callOptions: CallOptions & { principal?: 'terminal' | 'reseller'; safeRead?: boolean },
   ): Promise<z.output<S>> {
     const attempts = callOptions.safeRead ? 1 + readRetries : 1;
-    for (let attempt = 1; ; attempt++) {
-      // ≤ 32 characters, unique per request, so a call can be found in SEQR's logs.
-      const clientReference = `${CLIENT_NAME} ${randomBytes(6).toString('base64url')}`;
-      const started = performance.now();
-      const finish = (extra: Partial<SeqrCallRecord>) => {
-        const record: SeqrCallRecord = { operation, clientReference, durationMs: Math.round(performance.now() - started), attempt, ...extra };
-        log(record);
-        callOptions.onCall?.(record);
-      };
-      let outcome: { retry: boolean; error: Error };
-      try {
-        const client = await getSoapClient();
-        const method = (client as unknown as Record<string, SoapMethod>)[`${operation}Async`];
-        if (!method) throw new Error(`the WSDL has no operation ${operation}`);
-        const [result] = await method.call(client, { context: context(callOptions.principal ?? 'terminal', clientReference, callOptions.clientComment), ...body }, {
-          timeout: callOptions.timeoutMs ?? options.timeoutMs,
-        });
-        const returned = result?.return;
-        const base = BaseResponseSchema.safeParse(returned);
-        if (!base.success) {
-          finish({ failure: 'invalid-response' });
-          throw new SeqrTransportError(operation, 'invalid-response', 'The response has no result code.');
+    const budgetMs = callOptions.timeoutMs ?? options.timeoutMs;
+    const capBytes = operation === 'executeReport' ? REPORT_RESPONSE_CAP_BYTES : RESPONSE_CAP_BYTES;
+    const deadline = startDeadline(budgetMs);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // ≤ 32 characters, unique per request, so a call can be found in SEQR's logs.
+        const clientReference = `${CLIENT_NAME} ${randomBytes(6).toString('base64url')}`;
+        const started = performance.now();
+        const finish = (extra: Partial<SeqrCallRecord>) => {
+          const record: SeqrCallRecord = { operation, clientReference, durationMs: Math.round(performance.now() - started), attempt, ...extra };
+          log(record);
+          callOptions.onCall?.(record);
+        };
+        let outcome: { retry: boolean; error: Error };
+        try {
+          const client = await getSoapClient();
+          const method = (client as unknown as Record<string, SoapMethod>)[`${operation}Async`];
+          if (!method) throw new Error(`the WSDL has no operation ${operation}`);
+          const args = { context: context(callOptions.principal ?? 'terminal', clientReference, callOptions.clientComment), ...body };
+          const [result] = await method.call(client, args, wireOptions(deadline, capBytes));
+          const returned = result?.return;
+          const base = BaseResponseSchema.safeParse(returned);
+          if (!base.success) {
+            finish({ failure: 'invalid-response' });
+            throw new SeqrTransportError(operation, 'invalid-response', 'The response has no result code.');
+          }
+          const { resultCode } = base.data;
+          finish({ resultCode, resultName: describeResultCode(resultCode).name });
+          if (resultCode !== 0) {
+            const error = new SeqrResultError(operation, resultCode, base.data.resultDescription);
+            outcome = { retry: error.retryable && resultCode !== 2, error };
+          } else {
+            const parsed = schema.safeParse(returned);
+            if (parsed.success) return parsed.data;
+            const issue = parsed.error.issues[0];
+            throw new SeqrTransportError(operation, 'invalid-response', `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+          }
+        } catch (error) {
+          if (isSeqrTransportError(error)) {
+            outcome = { retry: true, error };
+          } else if (isSeqrResultError(error)) {
+            throw error;
+          } else {
+            // Once our deadline fired, whatever axios reports (canceled, reset, a cut-off body) is a timeout.
+            const { failure, detail, httpStatus } = deadline.expired() ? { failure: 'timeout' as const, detail: '', httpStatus: undefined } : classifyTransportError(error);
+            finish({ failure });
+            // An answer too large once will be too large again.
+            outcome = { retry: failure !== 'too-large', error: new SeqrTransportError(operation, failure, detail, { cause: error, httpStatus }) };
+          }
         }
-        const { resultCode } = base.data;
-        finish({ resultCode, resultName: describeResultCode(resultCode).name });
-        if (resultCode !== 0) {
-          const error = new SeqrResultError(operation, resultCode, base.data.resultDescription);
-          outcome = { retry: error.retryable && resultCode !== 2, error };
-        } else {
-          const parsed = schema.safeParse(returned);
-          if (parsed.success) return parsed.data;
-          const issue = parsed.error.issues[0];
-          throw new SeqrTransportError(operation, 'invalid-response', `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
-        }
-      } catch (error) {
-        if (error instanceof SeqrTransportError) {
-          outcome = { retry: true, error };
-        } else if (error instanceof SeqrResultError) {
-          throw error;
-        } else {
-          const { failure, detail, httpStatus } = classifyTransportError(error);
-          finish({ failure });
-          outcome = { retry: true, error: new SeqrTransportError(operation, failure, detail, { cause: error, httpStatus }) };
-        }
+        const backoffMs = retryDelayMs * attempt;
+        if (!outcome.retry || attempt >= attempts || deadline.remainingMs() - backoffMs < budgetMs / 4) throw outcome.error;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
       }
-      if (!outcome.retry || attempt >= attempts) throw outcome.error;
-      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
+    } finally {
+      deadline.dispose();
     }
   }
 
@@ -372,7 +391,7 @@ export function createSeqrClient(options: SeqrClientOptions) {
         try {
           return await this.executeReport(input, callOptions);
         } catch (error) {
-          if (!(error instanceof SeqrResultError && error.code === 2) || Date.now() + intervalMs > deadline) throw error;
+          if (!(isSeqrResultError(error) && error.code === 2) || Date.now() + intervalMs > deadline) throw error;
           await new Promise((resolve) => setTimeout(resolve, intervalMs));
         }
       }

@@ -47,7 +47,7 @@ export class SeqrResultError extends Error {
   }
 }
 
-export type TransportFailure = 'refused' | 'timeout' | 'http-status' | 'soap-fault' | 'unparsable' | 'invalid-response' | 'network';
+export type TransportFailure = 'refused' | 'timeout' | 'http-status' | 'soap-fault' | 'unparsable' | 'invalid-response' | 'too-large' | 'network';
 
 const FAILURE_SENTENCES: Record<TransportFailure, string> = {
   refused: 'SEQR could not be reached (connection refused).',
@@ -56,6 +56,7 @@ const FAILURE_SENTENCES: Record<TransportFailure, string> = {
   'soap-fault': 'SEQR answered with a SOAP fault.',
   unparsable: 'SEQR sent an answer that is not valid XML.',
   'invalid-response': 'SEQR sent an answer that does not match its API.',
+  'too-large': 'SEQR sent an answer larger than the shop accepts.',
   network: 'The connection to SEQR failed.',
 };
 

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appLink, describeResultCode, isFinalStatus, RESULT_CODES, SeqrResultError, SeqrTransportError } from '../../lib/seqr';
+import {
+  appLink,
+  describeResultCode,
+  isFinalStatus,
+  isSeqrError,
+  isSeqrResultError,
+  isSeqrTransportError,
+  RESULT_CODES,
+  SeqrResultError,
+  SeqrTransportError,
+} from '../../lib/seqr';
 
 test('appLink replaces only the scheme, case-insensitively', () => {
   assert.equal(appLink('HTTP://SEQR.SE/R1700000123456', 'seqr-demo'), 'seqr-demo://SEQR.SE/R1700000123456');
@@ -42,4 +52,29 @@ test('result errors carry the code, the name and a sentence; retryable and confi
 test('only PAID, CANCELED, FAILED and EXPIRED are final; unknown statuses are not', () => {
   for (const status of ['PAID', 'CANCELED', 'FAILED', 'EXPIRED']) assert.equal(isFinalStatus(status), true, status);
   for (const status of ['ISSUED', 'PENDING_ISSUER_ACKNOWLEDGE', 'RESERVED', 'PARTIALLY_PAID', '0']) assert.equal(isFinalStatus(status), false, status);
+});
+
+test('errors made by a second copy of lib/seqr/errors (as in Next bundles) are recognised by the brand guards, not by instanceof', async () => {
+  // A query string makes the loader evaluate the module again: its own classes, as in another bundle.
+  const specifier = new URL('../../lib/seqr/errors.ts?copy=2', import.meta.url).href;
+  const copy = (await import(specifier)) as typeof import('../../lib/seqr/errors');
+  assert.notEqual(copy.SeqrResultError, SeqrResultError, 'a real second copy');
+
+  const refused = new copy.SeqrResultError('cancelInvoice', 50);
+  const timedOut = new copy.SeqrTransportError('getPaymentStatus', 'timeout', '');
+  assert.equal(refused instanceof SeqrResultError, false, 'instanceof fails across copies');
+  assert.equal(timedOut instanceof SeqrTransportError, false, 'instanceof fails across copies');
+
+  assert.equal(isSeqrResultError(refused), true);
+  assert.equal(isSeqrTransportError(refused), false);
+  assert.equal(isSeqrTransportError(timedOut), true);
+  assert.equal(isSeqrResultError(timedOut), false);
+  assert.ok(isSeqrError(refused) && isSeqrError(timedOut));
+  assert.equal(isSeqrResultError(refused) && refused.code, 50);
+  // And the other way round: this copy's errors are recognised by the second copy's guards.
+  assert.equal(copy.isSeqrResultError(new SeqrResultError('sendInvoice', 94)), true);
+
+  // Lookalikes without the brand are not SEQR errors.
+  const lookalike = Object.assign(new Error('SEQR'), { name: 'SeqrResultError', code: 50 });
+  for (const value of [lookalike, null, undefined, 'SeqrResultError', { code: 50 }]) assert.equal(isSeqrError(value), false);
 });
