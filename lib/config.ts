@@ -74,6 +74,7 @@ const EnvSchema = z.object({
   SEQR_RESELLER_PASSWORD: optionalText,
   PAYMENT_TTL_S: duration('PAYMENT_TTL_S', 's', 5, 3600, 120),
   SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 2000),
+  ORDER_ABANDON_AFTER_S: duration('ORDER_ABANDON_AFTER_S', 's', 60, 30 * 24 * 3600, 3600),
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters long.' }).optional()),
 });
 
@@ -107,6 +108,8 @@ export type Config = {
     ttlMs: number;
     /** How often the sweeper confirms open invoices and expires stale ones. */
     sweepIntervalMs: number;
+    /** An unpaid order with no open invoice and no activity for this long becomes ABANDONED. */
+    abandonAfterMs: number;
   };
   /**
    * The back-office password. In the demo (talking to the sandbox) a documented default applies;
@@ -176,7 +179,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
           ? { id: e.SEQR_RESELLER_ID, userId: e.SEQR_RESELLER_USER_ID ?? '9900', password: e.SEQR_RESELLER_PASSWORD }
           : undefined,
     },
-    payments: { ttlMs: e.PAYMENT_TTL_S * 1000, sweepIntervalMs: e.SWEEP_INTERVAL_MS },
+    payments: { ttlMs: e.PAYMENT_TTL_S * 1000, sweepIntervalMs: e.SWEEP_INTERVAL_MS, abandonAfterMs: e.ORDER_ABANDON_AFTER_S * 1000 },
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
   };
 }

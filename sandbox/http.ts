@@ -115,6 +115,8 @@ export function invoiceSummary(invoice: Invoice) {
     createdAt: iso(invoice.createdAt),
     confirmed: invoice.confirmed,
     reversed: invoice.reversed,
+    /** Receipts stored for the payment (submitPaymentReceipt), so a shop can tell whether its receipt arrived. */
+    paymentReceipts: invoice.receipts.filter((r) => r.forKind === 'payment').length,
     walletUrl: walletPath(invoice.invoiceReference),
   };
 }

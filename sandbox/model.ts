@@ -222,7 +222,14 @@ function stamp(ms: number): string {
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
 }
 
-const hex = (chars: number) => randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars);
+/** Where the model's random digits come from: node:crypto by default; the simulation passes a seeded one. */
+export interface ModelRandom {
+  /** An integer in [0, max). */
+  int(max: number): number;
+  bytes(count: number): Buffer;
+}
+
+export const CRYPTO_RANDOM: ModelRandom = { int: (max) => randomInt(max), bytes: (count) => randomBytes(count) };
 
 /** An absolute http(s) URL (§6.3: anything else is code 64). */
 export function isHttpUrl(text: string): boolean {
@@ -264,7 +271,12 @@ export class SandboxModel {
     public state: SandboxState,
     public settings: ModelSettings,
     private readonly now: () => number = Date.now,
+    private readonly random: ModelRandom = CRYPTO_RANDOM,
   ) {}
+
+  private hex(chars: number): string {
+    return this.random.bytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars);
+  }
 
   // --- references ------------------------------------------------------------------------------
 
@@ -278,7 +290,7 @@ export class SandboxModel {
   /** 25 digits starting with yyyyMMddHHmmss (§1.6): stamp + 3 random digits + 8-digit sequence. */
   nextErsReference(): string {
     this.state.seq += 1;
-    return `${stamp(this.now())}${pad(randomInt(1000), 3)}${pad(this.state.seq % 1e8, 8)}`;
+    return `${stamp(this.now())}${pad(this.random.int(1000), 3)}${pad(this.state.seq % 1e8, 8)}`;
   }
 
   // --- lookups -----------------------------------------------------------------------------------
@@ -606,7 +618,7 @@ export class SandboxModel {
       (t) => t.resellerId === auth.reseller?.id && t.externalTerminalId === externalId && t.unregisteredAt === undefined,
     );
     if (taken) return { code: 57 };
-    const id = hex(32);
+    const id = this.hex(32);
     this.state.terminals[id] = {
       id,
       password: input.password,
@@ -728,7 +740,7 @@ export class SandboxModel {
   private markPaid(invoice: Invoice, why: string): void {
     invoice.paidAt = this.now();
     invoice.ersReference = this.nextErsReference();
-    invoice.payerTerminalId = hex(25);
+    invoice.payerTerminalId = this.hex(25);
     this.setStatus(invoice, 'PAID', why);
     if (invoice.body.notificationUrl) this.outbox.push({ invoiceReference: invoice.invoiceReference, url: invoice.body.notificationUrl });
   }

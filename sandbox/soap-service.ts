@@ -103,7 +103,7 @@ function parameterMap(input: Args['parameters']): Record<string, string> {
 // ---------------------------------------------------------------------------------------------
 // Output builders, in wire order (§3). `compact` drops undefined so nothing is sent as nil.
 
-type Out = { [key: string]: Out | Out[] | string | number | undefined };
+export type Out = { [key: string]: Out | Out[] | string | number | undefined };
 
 function compact(value: Out): Out {
   const result: Out = {};
@@ -261,6 +261,15 @@ function credentials(args: Args): Credentials | undefined {
   const context = args.context;
   if (!context) return undefined;
   return { ...context.initiatorPrincipalId, password: context.password };
+}
+
+/**
+ * One operation against the model, as the SOAP server runs it but without its fault switches and
+ * call log: the arguments parsed as the server parses them, the handler, the `<return>` object.
+ * The deterministic simulation (tests/simulation) calls this in-process. Throws on a model bug.
+ */
+export function answerOperation(model: SandboxModel, operation: Operation, rawArgs: unknown, record: CallRecord = { operation }): Out {
+  return compact(handlers(model)[operation](ArgsSchema.parse(rawArgs), record));
 }
 
 /** Builds the `<return>` for one call. Never throws: an internal error answers 90 SYSTEM_ERROR. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getDb } from '../db';
 import type { OrderStatus, Prisma } from '../generated/prisma/client';
 
-export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'ABANDONED'] as const satisfies readonly OrderStatus[];
+export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'REVIEW', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'ABANDONED'] as const satisfies readonly OrderStatus[];
 
 export const OrderListQuerySchema = z.object({
   status: z.enum(ORDER_STATUSES).optional().catch(undefined),

@@ -4,6 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { findProductBySlug, type Product } from '../catalog';
 import { getDb } from '../db';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+
+/** The process's client or a transaction: lib/payments passes its own (ports). */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
 import { translator, type Message, type Params } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import { cartTotals, lineTotalOre, MAX_LINE_QUANTITY, type CartTotals } from './totals';
@@ -53,8 +57,8 @@ function newCartId(): string {
 }
 
 /** The open cart with this id, priced from the catalog now. */
-export async function loadOpenCart(cartId: string): Promise<CartView | null> {
-  const cart = await getDb().cart.findFirst({
+export async function loadOpenCart(cartId: string, db: DbClient = getDb()): Promise<CartView | null> {
+  const cart = await db.cart.findFirst({
     where: { id: cartId, status: 'OPEN' },
     select: {
       id: true,
@@ -145,4 +149,20 @@ export async function removeCartLine(cookieValue: string | undefined, input: { s
   const state = await readCart(cookieValue);
   if (state.kind !== 'ok') throw new CartInputError('error.cartMissing');
   await getDb().cartLine.deleteMany({ where: { cartId: state.cart.id, productId: product.id } });
+}
+
+/**
+ * Paying turns the cart into the order: what was paid for leaves the cart; anything added while the
+ * customer was paying stays for a next order. The cart closes when nothing is left. Runs inside the
+ * PAID transition's transaction.
+ */
+export async function consumeCartForPaidOrder(tx: Prisma.TransactionClient, cartId: string, lines: { productId: string | null; quantity: number }[]): Promise<void> {
+  for (const line of lines) {
+    if (!line.productId) continue;
+    await tx.cartLine.updateMany({ where: { cartId, productId: line.productId }, data: { quantity: { decrement: line.quantity } } });
+  }
+  await tx.cartLine.deleteMany({ where: { cartId, quantity: { lte: 0 } } });
+  if ((await tx.cartLine.count({ where: { cartId } })) === 0) {
+    await tx.cart.updateMany({ where: { id: cartId }, data: { status: 'CHECKED_OUT' } });
+  }
 }

@@ -2,10 +2,10 @@
 // through an unguessable token. Payment state is changed by lib/payments, never here.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { loadOpenCart, type CartView } from '../cart';
+import { loadOpenCart, type CartView, type DbClient } from '../cart';
 import { cartTotals, type VatGroup } from '../cart/totals';
 import { getDb } from '../db';
-import type { OrderEventKind, OrderStatus, PaymentAttemptStatus, Prisma } from '../generated/prisma/client';
+import type { OrderEventKind, OrderStatus, PaymentAttemptStatus, Prisma, PrismaClient } from '../generated/prisma/client';
 
 export const OrderTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
@@ -33,7 +33,10 @@ export type OrderView = {
   totalOre: number;
   taxOre: number;
   paidOre: number;
+  paidCurrency: string | null;
   refundedOre: number;
+  refundReservedOre: number;
+  reviewReason: string | null;
   paidAt: Date | null;
   createdAt: Date;
   openAttemptId: string | null;
@@ -69,10 +72,10 @@ const attemptSelect = {
   resultCode: true,
 } as const;
 
-export async function findOrderByToken(token: string): Promise<OrderView | null> {
+export async function findOrderByToken(token: string, db: DbClient = getDb()): Promise<OrderView | null> {
   const parsed = OrderTokenSchema.safeParse(token);
   if (!parsed.success) return null;
-  return loadOrder({ publicToken: parsed.data });
+  return loadOrder({ publicToken: parsed.data }, db);
 }
 
 /** What the pay page's live status needs, and nothing more: it is read on every poll. */
@@ -82,21 +85,21 @@ export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' 
 };
 
 /** The order's payment state with its latest attempt only (`attempts` holds at most one). */
-export async function findOrderPaymentState(token: string): Promise<OrderPaymentState | null> {
+export async function findOrderPaymentState(token: string, db: DbClient = getDb()): Promise<OrderPaymentState | null> {
   const parsed = OrderTokenSchema.safeParse(token);
   if (!parsed.success) return null;
-  return getDb().order.findUnique({
+  return db.order.findUnique({
     where: { publicToken: parsed.data },
     select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { ...attemptSelect, lastStatusAt: true } } },
   });
 }
 
-export async function findOrderById(id: string): Promise<OrderView | null> {
-  return loadOrder({ id });
+export async function findOrderById(id: string, db: DbClient = getDb()): Promise<OrderView | null> {
+  return loadOrder({ id }, db);
 }
 
-async function loadOrder(where: Prisma.OrderWhereUniqueInput): Promise<OrderView | null> {
-  const order = await getDb().order.findUnique({
+async function loadOrder(where: Prisma.OrderWhereUniqueInput, db: DbClient): Promise<OrderView | null> {
+  const order = await db.order.findUnique({
     where,
     include: {
       lines: { orderBy: { position: 'asc' } },
@@ -116,7 +119,10 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput): Promise<OrderView
     totalOre: order.totalOre,
     taxOre: order.taxOre,
     paidOre: order.paidOre,
+    paidCurrency: order.paidCurrency,
     refundedOre: order.refundedOre,
+    refundReservedOre: order.refundReservedOre,
+    reviewReason: order.reviewReason,
     paidAt: order.paidAt,
     createdAt: order.createdAt,
     openAttemptId: order.openAttemptId,
@@ -143,11 +149,15 @@ export function orderLinesFromCart(cart: CartView): OrderLineView[] {
   }));
 }
 
-export async function upsertOrderFromCart(cartId: string): Promise<{ orderId: string; changed: boolean } | null> {
-  const cart = await loadOpenCart(cartId);
+/** db, clock and token source default to the process's; lib/payments passes its ports. */
+export type UpsertOptions = { db?: PrismaClient; now?: Date; newToken?: () => string };
+
+export async function upsertOrderFromCart(cartId: string, options: UpsertOptions = {}): Promise<{ orderId: string; changed: boolean } | null> {
+  const db = options.db ?? getDb();
+  const now = options.now ?? new Date();
+  const cart = await loadOpenCart(cartId, db);
   if (!cart || cart.lines.length === 0) return null;
   const lines = orderLinesFromCart(cart).map((line) => ({ ...line, productId: null as string | null }));
-  const db = getDb();
   const products = await db.product.findMany({ where: { sku: { in: lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
   for (const line of lines) line.productId = products.find((p) => p.sku === line.sku)?.id ?? null;
   const totals = cart.totals;
@@ -167,22 +177,24 @@ export async function upsertOrderFromCart(cartId: string): Promise<{ orderId: st
       await tx.orderLine.deleteMany({ where: { orderId: existing.id } });
       await tx.order.update({
         where: { id: existing.id },
-        data: { totalOre: totals.totalOre, taxOre: totals.vatOre, lines: { create: lines } },
+        data: { totalOre: totals.totalOre, taxOre: totals.vatOre, lastActivityAt: now, lines: { create: lines } },
       });
       await tx.orderEvent.create({
-        data: { orderId: existing.id, kind: 'NOTE', message: `The cart changed; the order now totals ${totals.totalOre} öre.` },
+        data: { orderId: existing.id, at: now, kind: 'NOTE', message: `The cart changed; the order now totals ${totals.totalOre} öre.` },
       });
       return { orderId: existing.id, changed: true };
     }
     const order = await tx.order.create({
       data: {
-        publicToken: newPublicToken(),
+        publicToken: (options.newToken ?? newPublicToken)(),
         cartId,
         currency: 'SEK',
         totalOre: totals.totalOre,
         taxOre: totals.vatOre,
+        createdAt: now,
+        lastActivityAt: now,
         lines: { create: lines },
-        events: { create: { kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${totals.itemCount} item(s).` } },
+        events: { create: { at: now, kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${totals.itemCount} item(s).` } },
       },
       select: { id: true },
     });
@@ -201,8 +213,8 @@ export type OrderEventInput = {
   data?: Prisma.InputJsonValue;
 };
 
-export async function appendOrderEvent(orderId: string, event: OrderEventInput): Promise<void> {
-  await getDb().orderEvent.create({ data: { orderId, ...event } });
+export async function appendOrderEvent(orderId: string, event: OrderEventInput & { at?: Date }, db: DbClient = getDb()): Promise<void> {
+  await db.orderEvent.create({ data: { orderId, ...event } });
 }
 
 export async function listOrderEvents(orderId: string) {

@@ -1,22 +1,13 @@
-// The payment state machine: the one place that decides what a SEQR status means for an attempt.
-// Pure; lib/payments/lifecycle.ts applies its decisions with compare-and-set updates.
+// What SEQR's answers mean for an attempt: pure decisions, applied by the use cases through
+// transitions.ts.
 import type { InvoiceStatus } from '../seqr/types';
-
-export type AttemptStatus = 'CREATED' | 'ISSUED' | 'PAID' | 'CANCELED' | 'FAILED' | 'EXPIRED';
-export type OrderStatus = 'AWAITING_PAYMENT' | 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'ABANDONED';
-
-export const OPEN_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['CREATED', 'ISSUED'];
-export const FINAL_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['PAID', 'CANCELED', 'FAILED', 'EXPIRED'];
-
-export function isOpenAttempt(status: AttemptStatus): boolean {
-  return OPEN_ATTEMPT_STATUSES.includes(status);
-}
+import { isOpenAttempt, type AttemptStatus } from './transitions';
 
 export type Decision =
   | { kind: 'stay' }
   | { kind: 'transition'; to: Exclude<AttemptStatus, 'CREATED' | 'ISSUED'> }
   /** SEQR reports something that contradicts what we recorded (e.g. CANCELED after we saw PAID). */
-  | { kind: 'anomaly'; reason: string };
+  | { kind: 'anomaly'; reason: string; paidAfterClose: boolean };
 
 /** What an attempt in `current` becomes when SEQR reports `seqr`. */
 export function decideFromSeqrStatus(current: AttemptStatus, seqr: InvoiceStatus): Decision {
@@ -36,32 +27,35 @@ export function decideFromSeqrStatus(current: AttemptStatus, seqr: InvoiceStatus
     }
   }
   if (current === seqr) return { kind: 'stay' };
-  if (current === 'PAID') return { kind: 'anomaly', reason: `SEQR reports ${seqr} for an invoice the shop confirmed as PAID` };
-  if (seqr === 'PAID') return { kind: 'anomaly', reason: `SEQR reports PAID for an invoice the shop closed as ${current}` };
+  if (current === 'PAID') return { kind: 'anomaly', reason: `SEQR reports ${seqr} for an invoice the shop confirmed as PAID`, paidAfterClose: false };
+  if (seqr === 'PAID') return { kind: 'anomaly', reason: `SEQR reports PAID for an invoice the shop closed as ${current}`, paidAfterClose: true };
   return { kind: 'stay' };
 }
 
-/** The order status after a refund, from the paid and refunded sums. */
-export function orderStatusAfterRefund(paidOre: number, refundedOre: number): OrderStatus {
-  return refundedOre >= paidOre ? 'REFUNDED' : refundedOre > 0 ? 'PARTIALLY_REFUNDED' : 'PAID';
-}
-
-/** Outcome of cancelInvoice for an open attempt (PROTOCOL.md §6.4). */
-export type CancelOutcome = 'closed' | 'paid' | 'in-progress' | 'unknown-invoice' | 'retry-later';
+/**
+ * cancelInvoice's answer (PROTOCOL.md §6.4). Only 0 and 95 (already cancelled) settle it; after any
+ * other answer (50 paid, 51/48 being paid, 58 expired, 54 unknown, busy codes) the shop reads the
+ * status before deciding, since SEQR may have ended the invoice itself.
+ */
+export type CancelOutcome = 'cancelled' | 'read-status';
 
 export function cancelOutcome(resultCode: number): CancelOutcome {
-  switch (resultCode) {
-    case 0:
-    case 95: // already cancelled counts as cancelled
-      return 'closed';
-    case 50: // already paid: treat as paid and read the status at once
-      return 'paid';
-    case 51:
-    case 48: // the customer is paying right now
-      return 'in-progress';
-    case 54:
-      return 'unknown-invoice';
-    default:
-      return 'retry-later';
+  return resultCode === 0 || resultCode === 95 ? 'cancelled' : 'read-status';
+}
+
+/** What a PAID status means for the order: as invoiced, or something the merchant must review. */
+export function judgePayment(
+  invoiced: { amountOre: number; currency: string; orderTotalOre: number },
+  paid: { ore: number; currency: string },
+): { kind: 'as-invoiced' } | { kind: 'review'; reason: string } {
+  if (paid.currency !== invoiced.currency) {
+    return { kind: 'review', reason: `SEQR reports a payment in ${paid.currency}; the invoice was in ${invoiced.currency}.` };
   }
+  if (paid.ore !== invoiced.amountOre) {
+    return { kind: 'review', reason: `SEQR reports ${paid.ore} öre paid; the invoice asked for ${invoiced.amountOre} öre.` };
+  }
+  if (invoiced.orderTotalOre !== invoiced.amountOre) {
+    return { kind: 'review', reason: `The invoice asked for ${invoiced.amountOre} öre; the order totals ${invoiced.orderTotalOre} öre.` };
+  }
+  return { kind: 'as-invoiced' };
 }

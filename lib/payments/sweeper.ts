@@ -1,13 +1,16 @@
 // The sweeper: a loop in every shop process that keeps payments safe when nobody is watching.
 // It confirms open invoices (so a payment is confirmed within SEQR's 20-second rule even when the
-// tab is closed and the notification is lost), cancels invoices past the shop's TTL, retries
-// receipts and resolves attempts whose reference was never saved (lifecycle.ts resolveStaleCreated).
-// Several processes may sweep at once: each attempt is leased in the database before anyone works
-// on it.
-import { randomUUID } from 'node:crypto';
-import { getConfig } from '../config';
-import { getDb } from '../db';
-import { expireAttempt, refreshAttempt, resolveStaleCreated, staleCreatedAfterMs, submitReceipt } from './lifecycle';
+// tab is closed and the notification is lost), withdraws invoices past the shop's TTL, sends and
+// settles receipts, resolves attempts whose reference was never saved, settles refunds with an
+// unknown outcome and closes idle orders as ABANDONED. Several processes may sweep at once: each
+// attempt is leased in the database before anyone works on it.
+import { abandonIdleOrders } from './abandon';
+import { expireAttempt } from './cancel';
+import { refreshAttempt } from './confirm';
+import { sentenceOf, type Ctx } from './context';
+import { settleReceiptClaim, submitReceipt, RECEIPT_SETTLE_MARGIN_MS } from './receipt';
+import { resolveStaleCreated, staleCreatedAfterMs } from './recover';
+import { settleUnknownRefund } from './refund-settlement';
 
 /** Open invoices are re-checked at least this often by the sweeper. */
 export const SWEEP_CHECK_EVERY_MS = 3000;
@@ -21,19 +24,25 @@ const LEASE_MS = 8000;
 const BATCH = 50;
 /** Attempts worked on at once by one process: SEQR round trips overlap, the pool is not drained. */
 const CONCURRENCY = 5;
-const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** Attempts whose next check has come (the sweeper's lease pushes it forward). */
 const checkDueBy = (at: Date) => ({ OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: at } }] });
 
-/** One pass. Returns how many attempts it worked on. */
-export async function sweepOnce(now = new Date()): Promise<number> {
-  return (await sweepPass(now)).worked;
-}
+export type SweepOptions = {
+  /** Who holds the leases (one per process). */
+  owner: string;
+  /** Attempts this process is working on already (a slow call): skipped, never waited for. */
+  inFlight?: Set<string>;
+  /** Pick what is due (and past its TTL) as of this time instead of now (tests look ahead). */
+  at?: Date;
+};
 
 /** One pass: how many attempts were due (up to a batch) and how many this process worked on. */
-async function sweepPass(now: Date): Promise<{ due: number; worked: number }> {
-  const db = getDb();
+export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due: number; worked: number; failures: unknown[] }> {
+  const db = ctx.db;
+  const now = options.at ?? ctx.clock.now();
+  const inFlight = options.inFlight ?? new Set<string>();
+  const receiptClaimStale = new Date(now.getTime() - ctx.settings.seqrTimeoutMs - RECEIPT_SETTLE_MARGIN_MS);
   const due = await db.paymentAttempt.findMany({
     where: {
       AND: [
@@ -41,8 +50,9 @@ async function sweepPass(now: Date): Promise<{ due: number; worked: number }> {
         {
           OR: [
             { status: 'ISSUED' },
-            { status: 'PAID', receiptClaimedAt: null, receiptSubmittedAt: null },
-            { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs()) } },
+            { status: 'PAID', receiptStatus: 'NOT_SENT', order: { status: { in: ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'] } } },
+            { status: 'PAID', receiptStatus: 'SENDING', receiptClaimedAt: { lte: receiptClaimStale } },
+            { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs(ctx)) } },
           ],
         },
       ],
@@ -56,69 +66,105 @@ async function sweepPass(now: Date): Promise<{ due: number; worked: number }> {
     // re-checks that it is still due and unchanged: another process may have swept it between our
     // read and now (its lease pushed nextCheckAt), and working from our stale read would repeat
     // its SEQR calls. Timed from when this attempt's turn comes (a full pass takes a while).
-    const at = new Date(Math.max(now.getTime(), Date.now()));
+    const at = new Date(Math.max(now.getTime(), ctx.clock.now().getTime()));
     const { count } = await db.paymentAttempt.updateMany({
       where: {
         id: candidate.id,
         status: candidate.status,
+        receiptStatus: candidate.receiptStatus,
         AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] }, checkDueBy(at)],
       },
-      data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + LEASE_MS), nextCheckAt: new Date(at.getTime() + SWEEP_CHECK_EVERY_MS) },
+      data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + LEASE_MS), nextCheckAt: new Date(at.getTime() + SWEEP_CHECK_EVERY_MS) },
     });
     if (count !== 1) return;
     const attempt = await db.paymentAttempt.findUnique({ where: { id: candidate.id } });
     if (!attempt) return;
     worked++;
+    inFlight.add(attempt.id);
     try {
       if (attempt.status === 'ISSUED') {
-        if (attempt.expiresAt <= now) await expireAttempt(attempt);
-        else await refreshAttempt(attempt.id, 'sweeper');
+        if (attempt.expiresAt <= now) await expireAttempt(ctx, attempt);
+        else await refreshAttempt(ctx, attempt.id, 'sweeper');
       } else if (attempt.status === 'PAID') {
-        await submitReceipt(attempt.id);
+        if (attempt.receiptStatus === 'SENDING') await settleReceiptClaim(ctx, attempt);
+        else await submitReceipt(ctx, attempt.id);
       } else {
-        await resolveStaleCreated(attempt);
+        await resolveStaleCreated(ctx, attempt);
       }
-    } catch (error) {
-      console.error(`[sweeper] attempt ${attempt.id}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
+      inFlight.delete(attempt.id);
+      await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: options.owner }, data: { leaseOwner: null, leaseUntil: null } });
     }
   };
+  const queue = due.filter((candidate) => !inFlight.has(candidate.id));
   let next = 0;
+  const failures: unknown[] = [];
   const lane = async () => {
-    while (next < due.length) await work(due[next++]!);
+    while (next < queue.length) {
+      const candidate = queue[next++]!;
+      await work(candidate).catch((error: unknown) => {
+        failures.push(error);
+        ctx.log?.(`[sweeper] attempt ${candidate.id}: ${sentenceOf(error)}`);
+      });
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, lane));
-  return { due: due.length, worked };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, lane));
+
+  // Refunds whose outcome is unknown, and idle orders.
+  const refunds = await db.refund.findMany({
+    where: {
+      AND: [
+        { OR: [{ status: 'UNKNOWN' }, { status: 'PENDING', sentAt: { lte: new Date(now.getTime() - ctx.settings.seqrTimeoutMs - 30_000) } }] },
+        checkDueBy(now),
+      ],
+    },
+    orderBy: { createdAt: 'asc' },
+    take: 10,
+  });
+  for (const refund of refunds) {
+    await settleUnknownRefund(ctx, refund).catch((error: unknown) => {
+      failures.push(error);
+      ctx.log?.(`[sweeper] refund ${refund.id}: ${sentenceOf(error)}`);
+    });
+  }
+  await abandonIdleOrders(ctx);
+  return { due: due.length, worked, failures };
 }
 
-const globalForSweeper = globalThis as typeof globalThis & { __seqrShopSweeper?: { stop(): void } };
-
-/** Start the loop once per process (Next's instrumentation hook calls this). */
-export function startSweeper(): { stop(): void } {
-  if (globalForSweeper.__seqrShopSweeper) return globalForSweeper.__seqrShopSweeper;
-  const interval = getConfig().payments.sweepIntervalMs;
+/**
+ * The loop of one process (Next's instrumentation hook starts it). A pass never waits for a slow
+ * SEQR call of an earlier one: attempts still in flight are skipped, and the next pass starts on
+ * time, so one dripping answer cannot hold up every other payment.
+ */
+export function startSweeperLoop(ctx: Ctx, options: { owner: string; intervalMs: number }): { stop(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const loop = async () => {
+  const inFlight = new Set<string>();
+  let running = 0;
+  const loop = () => {
     if (stopped) return;
-    let due = 0;
-    try {
-      ({ due } = await sweepPass(new Date()));
-    } catch (error) {
-      console.error(`[sweeper] pass failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    // A full batch means more may be due: go on at once rather than let them wait a whole interval
-    // (even when other instances leased part of it).
-    if (!stopped) timer = setTimeout(loop, due >= BATCH ? 0 : interval);
+    let again = options.intervalMs;
+    const pass = sweepPass(ctx, { owner: options.owner, inFlight })
+      .then(({ due }) => {
+        // A full batch means more may be due: go on at once rather than let them wait an interval.
+        if (due >= BATCH) again = 0;
+      })
+      .catch((error: unknown) => ctx.log?.(`[sweeper] pass failed: ${sentenceOf(error)}`))
+      .finally(() => running--);
+    running++;
+    // Wait for the pass, but never longer than an interval: a pass stuck on slow calls goes on in
+    // the background (its attempts are in inFlight) while the next one starts.
+    const next = new Promise<void>((resolve) => setTimeout(resolve, options.intervalMs).unref());
+    void Promise.race([pass, next]).then(() => {
+      if (stopped) return;
+      timer = setTimeout(loop, running > 3 ? options.intervalMs : again);
+    });
   };
-  timer = setTimeout(loop, interval);
-  globalForSweeper.__seqrShopSweeper = {
+  timer = setTimeout(loop, options.intervalMs);
+  return {
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      globalForSweeper.__seqrShopSweeper = undefined;
     },
   };
-  return globalForSweeper.__seqrShopSweeper;
 }

@@ -44,7 +44,8 @@ export function startDeadline(budgetMs: number): Deadline {
 
 /** The per-call options node-soap passes on to axios for one attempt. */
 export function wireOptions(deadline: Deadline, capBytes: number): Record<string, unknown> {
-  return { signal: deadline.signal, maxContentLength: capBytes };
+  // No redirects: a 307/308 would resend the password-bearing request body to another host.
+  return { signal: deadline.signal, maxContentLength: capBytes, maxRedirects: 0 };
 }
 
 /** axios's error when maxContentLength was crossed (it has no code of its own, only ERR_BAD_RESPONSE). */

@@ -5,7 +5,7 @@ import { createSeqrClient, type SeqrClient } from './client';
 export { appLink, type AppScheme } from './app-link';
 export { createSeqrClient, SeqrInputError, WSDL_PATH, type CallOptions, type SeqrCallRecord, type SeqrClient, type SeqrClientOptions } from './client';
 export { isSeqrError, isSeqrResultError, isSeqrTransportError, SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
-export { findInvoicesByClientInvoiceId, type FoundInvoice } from './invoice-lookup';
+export { createSandboxInvoiceLookup, type SandboxFoundInvoice, type SandboxInvoiceLookup } from './sandbox-invoice-lookup';
 export { describeResultCode, ResultCode, RESULT_CODES } from './result-codes';
 export * from './types';
 

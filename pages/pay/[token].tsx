@@ -11,7 +11,7 @@ import { CART_COOKIE, readCart } from '@/lib/cart';
 import { LOCALE_COOKIE, resolveLocale, translator, type Locale, type Translate } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { findOrderByToken, orderNumberLabel } from '@/lib/orders';
-import { paymentView, type PaymentView } from '@/lib/payments';
+import { isPayable, paymentIsOver, paymentView, type PaymentView } from '@/lib/payments';
 import { qrSvg } from '@/lib/qr';
 
 export const config: PageConfig = { runtime: 'nodejs', unstable_runtimeJS: false };
@@ -44,10 +44,10 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
     return { props: { missing: true, locale, cartCount } };
   }
   const view = paymentView(order, locale);
-  if (order.status !== 'AWAITING_PAYMENT' && order.status !== 'ABANDONED') return { redirect: { destination: view.doneUrl, permanent: false } };
+  if (paymentIsOver(order)) return { redirect: { destination: view.doneUrl, permanent: false } };
   res.setHeader('cache-control', 'private, no-store');
   const attempt = view.attempt;
-  const payable = attempt?.status === 'ISSUED' && attempt.invoiceQRCode !== null;
+  const payable = isPayable(attempt);
   return {
     props: {
       locale,
@@ -98,7 +98,7 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
 
 function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
-  const payable = attempt?.status === 'ISSUED' && qr !== null;
+  const payable = isPayable(attempt) && qr !== null;
   const qrImage = qr && (
     <div className="qr" role="img" aria-label={t('pay.qrLabel')} dangerouslySetInnerHTML={{ __html: qr.replace('<svg', '<svg aria-hidden="true" focusable="false"') }} />
   );

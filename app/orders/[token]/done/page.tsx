@@ -7,7 +7,7 @@ import { getLocale, getT } from '@/app/i18n';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
-import { finalizeOnReturn, paymentView } from '@/lib/payments';
+import { finalizeOnReturn, isPending, needsReview, paymentView, showsReceipt } from '@/lib/payments';
 import { PrintButton } from './print-button';
 import { RefreshHeader } from './refresh-header';
 
@@ -20,11 +20,24 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
   const [order, t, locale] = await Promise.all([finalizeOnReturn(token), getT(), getLocale()]);
   if (!order) notFound();
   const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
-  const paid = order.attempts.find((a) => a.status === 'PAID');
+  const paid = showsReceipt(order) ? order.attempts.find((a) => a.ersReference !== null) : undefined;
+
+  if (needsReview(order) || order.status === 'ABANDONED') {
+    const review = needsReview(order);
+    return (
+      <section className="done">
+        <h1>{review ? t('done.reviewHeading') : t('done.abandonedHeading')}</h1>
+        <p role="status">{review ? t('done.reviewText') : t('done.abandonedText')}</p>
+        <p className="actions">
+          <Link href="/cart">{t('done.backToCart')}</Link>
+        </p>
+      </section>
+    );
+  }
 
   if (!paid) {
     const view = paymentView(order, locale);
-    const pending = view.attempt?.status === 'ISSUED' || view.attempt?.status === 'CREATED';
+    const pending = isPending(order.attempts[0]);
     return (
       <section className="done">
         <h1>{pending ? t('done.waitingHeading') : t('done.failedHeading')}</h1>

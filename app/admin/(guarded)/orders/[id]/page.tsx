@@ -5,6 +5,7 @@ import { orderForAdmin } from '@/lib/admin/orders';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney, oreToDecimalString } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
+import { canCancel, needsReview, refundableOre } from '@/lib/payments';
 import { describeResultCode } from '@/lib/seqr';
 import { Flash } from '../../../flash';
 import { requireAdminPage } from '../../../session';
@@ -17,18 +18,29 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
   const order = await orderForAdmin(id);
   if (!order) notFound();
   const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
-  const refundable = order.paidOre - order.refundedOre;
-  const openAttempt = order.attempts.find((a) => a.id === order.openAttemptId && a.status === 'ISSUED');
+  const refundable = refundableOre(order);
+  const openAttempt = canCancel(order) ? order.attempts.find((a) => a.id === order.openAttemptId) : undefined;
+  const receiptLabel = { NOT_SENT: '—', SENDING: t('admin.receipt.sending'), SUBMITTED: t('admin.receipt.sent'), UNKNOWN: t('admin.receipt.unknownOutcome') } as const;
 
   return (
     <>
       <p><Link href="/admin">{t('admin.order.back')}</Link></p>
       <h1>{t('admin.order.heading', { number: orderNumberLabel(order.number) })}</h1>
       <Flash notice={flash.notice} error={flash.error} />
+      {needsReview(order) && (
+        <section className="review-flag" role="alert" aria-labelledby="review-heading">
+          <h2 id="review-heading">{t('admin.review.heading')}</h2>
+          <p data-testid="review-reason">{order.reviewReason}</p>
+          <form method="post" action={`/admin/api/orders/${order.id}/accept`} className="inline-form">
+            <input type="hidden" name="csrf" value={session.csrf} />
+            <button type="submit" className="button-secondary">{t('admin.review.accept')}</button>
+          </form>
+        </section>
+      )}
       <dl className="receipt-facts">
         <div><dt>{t('admin.col.status')}</dt><dd data-testid="order-status">{order.status.replaceAll('_', ' ').toLowerCase()}</dd></div>
         <div><dt>{t('admin.col.total')}</dt><dd>{formatMoney(order.totalOre)}</dd></div>
-        <div><dt>{t('admin.order.paid')}</dt><dd>{formatMoney(order.paidOre)}{order.paidAt ? ` · ${dateTime.format(order.paidAt)}` : ''}</dd></div>
+        <div><dt>{t('admin.order.paid')}</dt><dd>{formatMoney(order.paidOre)}{order.paidCurrency && order.paidCurrency !== order.currency ? ` (${order.paidCurrency})` : ''}{order.paidAt ? ` · ${dateTime.format(order.paidAt)}` : ''}</dd></div>
         <div><dt>{t('admin.col.refunded')}</dt><dd data-testid="order-refunded">{formatMoney(order.refundedOre)}</dd></div>
         <div><dt>{t('admin.col.email')}</dt><dd>{order.email ?? '—'}</dd></div>
         <div><dt>{t('admin.order.customerLink')}</dt><dd><Link href={`/orders/${order.publicToken}/done`}>{t('admin.order.receiptPage')}</Link></dd></div>
@@ -56,7 +68,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
               <td>{a.invoiceReference ?? '—'}</td>
               <td>{a.ersReference ?? '—'}</td>
               <td className="num">{formatMoney(a.amountOre)}</td>
-              <td>{a.receiptSubmittedAt ? t('admin.receipt.sent') : a.receiptClaimedAt ? t('admin.receipt.unknown') : '—'}</td>
+              <td>{a.ersReference ? receiptLabel[a.receiptStatus] : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -75,13 +87,13 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
             <thead><tr><th scope="col">{t('admin.col.when')}</th><th scope="col">{t('admin.col.amount')}</th><th scope="col">{t('admin.col.status')}</th><th scope="col">{t('admin.col.reference')}</th><th scope="col">{t('admin.col.note')}</th></tr></thead>
             <tbody>
               {order.refunds.map((r) => (
-                <tr key={r.id}><td>{dateTime.format(r.createdAt)}</td><td className="num">{formatMoney(r.amountOre)}</td><td>{r.status.toLowerCase()}</td><td>{r.ersReference ?? '—'}</td><td>{r.message ?? ''}</td></tr>
+                <tr key={r.id}><td>{dateTime.format(r.createdAt)}</td><td className="num">{formatMoney(r.amountOre)}</td><td>{r.status === 'UNKNOWN' ? t('admin.refund.settling') : r.status.toLowerCase()}</td><td>{r.ersReference ?? '—'}</td><td>{r.message ?? ''}</td></tr>
               ))}
             </tbody>
           </table>
         </>
       )}
-      {(order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED') && refundable > 0 && (
+      {refundable > 0 && (
         <form method="post" action={`/admin/api/orders/${order.id}/refund`} className="stack refund-form">
           <input type="hidden" name="csrf" value={session.csrf} />
           <label htmlFor="refund-amount">{t('admin.refund.amount', { max: oreToDecimalString(refundable) })}</label>

@@ -1,0 +1,12 @@
+import { adminMutation } from '@/lib/admin/http';
+import { acceptReviewedPayment } from '@/lib/payments';
+
+export const dynamic = 'force-dynamic';
+
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return adminMutation(request, `/admin/orders/${id}`, async () => {
+    const result = await acceptReviewedPayment(id, 'admin');
+    return { ...result, status: result.ok ? 200 : 409 };
+  });
+}

@@ -1,0 +1,159 @@
+// Following an attempt: ask SEQR for its status (coalesced to one call per invoice per second across
+// processes) and apply what SEQR says. PAID is applied with the order and the cart in one
+// transaction; a payment of another amount or currency puts the order in REVIEW.
+import { consumeCartForPaidOrder } from '../cart';
+import type { Prisma } from '../generated/prisma/client';
+import { isSeqrResultError, isSeqrTransportError, type PaymentStatus } from '../seqr';
+import { closeAttempt } from './close-attempt';
+import { later, loadAttempt, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
+import { submitReceipt } from './receipt';
+import { decideFromSeqrStatus, judgePayment } from './state-machine';
+import { OPEN_ATTEMPT, transition } from './transitions';
+
+/** getPaymentStatus is called at most once per invoice per this interval, however many ask. */
+export const STATUS_INTERVAL_MS = 1000;
+
+export type RefreshReason = 'browser' | 'notification' | 'return-page' | 'sweeper' | 'cancel';
+
+/**
+ * Ask SEQR for the status of an open attempt, unless someone asked less than a second ago.
+ * With waitForSlot the caller waits for the next free slot instead of skipping (notifications).
+ * Returns whether this call asked SEQR (and so may have changed the attempt).
+ */
+export async function refreshAttempt(ctx: Ctx, attemptId: string, reason: RefreshReason, waitForSlot = false): Promise<boolean> {
+  for (let round = 0; round < 3; round++) {
+    const now = ctx.clock.now();
+    const { count } = await ctx.db.paymentAttempt.updateMany({
+      where: { id: attemptId, status: 'ISSUED', OR: [{ lastStatusAt: null }, { lastStatusAt: { lte: new Date(now.getTime() - STATUS_INTERVAL_MS) } }] },
+      data: { lastStatusAt: now },
+    });
+    if (count === 1) {
+      const attempt = await loadAttempt(ctx, attemptId);
+      if (attempt) await readStatusAndApply(ctx, attempt, reason);
+      return true;
+    }
+    if (!waitForSlot) return false;
+    const attempt = await loadAttempt(ctx, attemptId);
+    if (!attempt || attempt.status !== 'ISSUED' || !attempt.lastStatusAt) return false;
+    await ctx.clock.sleep(Math.max(20, attempt.lastStatusAt.getTime() + STATUS_INTERVAL_MS - ctx.clock.now().getTime()));
+  }
+  return false;
+}
+
+/**
+ * One getPaymentStatus for the attempt, applied. Returns what SEQR said: a status, 'unknown-invoice'
+ * (54: the attempt is ended), or 'no-answer' (busy codes, transport errors: ask again later).
+ */
+export async function readStatusAndApply(ctx: Ctx, attempt: AttemptRow, reason: RefreshReason): Promise<PaymentStatus | 'unknown-invoice' | 'no-answer'> {
+  if (!attempt.invoiceReference) return 'no-answer';
+  const reference = attempt.invoiceReference;
+  let status: PaymentStatus;
+  try {
+    status = await withSeqrLog(ctx, attempt.orderId, (options) => ctx.seqr.getPaymentStatus(reference, attempt.invoiceVersion, options));
+  } catch (error) {
+    if (isSeqrResultError(error) && error.code === 54) {
+      await closeAttempt(ctx, attempt, ['ISSUED'], 'FAILED', { resultCode: 54 }, 'SEQR does not know this invoice any more.');
+      return 'unknown-invoice';
+    }
+    if (isSeqrResultError(error) || isSeqrTransportError(error)) return 'no-answer'; // the next poll or sweep asks again
+    throw error;
+  }
+  await applySeqrStatus(ctx, attempt, status, reason);
+  return status;
+}
+
+/** Apply a status SEQR reported for an attempt. Safe to call from any number of racing callers. */
+export async function applySeqrStatus(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, reason: RefreshReason): Promise<void> {
+  if (status.version > attempt.invoiceVersion) {
+    await ctx.db.paymentAttempt.updateMany({ where: { id: attempt.id, invoiceVersion: { lt: status.version } }, data: { invoiceVersion: status.version } });
+  }
+  const decision = decideFromSeqrStatus(attempt.status, status.status);
+  if (decision.kind === 'stay') return;
+  if (decision.kind === 'anomaly') {
+    await note(ctx, attempt.orderId, decision.reason);
+    if (decision.paidAfterClose) await reviewUnexpectedPayment(ctx, attempt, status, decision.reason);
+    return;
+  }
+  if (decision.to === 'PAID') {
+    if (await markPaid(ctx, attempt, status, reason)) await submitReceipt(ctx, attempt.id);
+    return;
+  }
+  const messages = { CANCELED: 'The payment was cancelled.', FAILED: 'The payment failed in the SEQR app.', EXPIRED: 'SEQR expired the invoice.' } as const;
+  await closeAttempt(ctx, attempt, OPEN_ATTEMPT, decision.to, {}, `${messages[decision.to]} (seen by ${reason})`);
+}
+
+function paidAmount(status: PaymentStatus, fallback: { ore: number; currency: string }): { ore: number; currency: string } {
+  const total = status.receipt?.invoice?.totalAmount;
+  return total ? { ore: total.ore, currency: total.currency.trim().toUpperCase() } : fallback;
+}
+
+/** The PAID transition: attempt, order and cart in one transaction. Returns true for the winner. */
+async function markPaid(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, reason: RefreshReason): Promise<boolean> {
+  const ersReference = status.ersReference!;
+  const now = ctx.clock.now();
+  const paidAt = status.receipt?.paymentDate ?? now;
+  return ctx.db.$transaction(async (tx) => {
+    const order = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, include: { lines: true } });
+    const paid = paidAmount(status, { ore: attempt.amountOre, currency: order.currency });
+    const moved = await transition.attempt(tx, attempt, 'PAID', {
+      from: OPEN_ATTEMPT,
+      data: {
+        ersReference,
+        paidAt,
+        closedAt: now,
+        resultCode: 0,
+        invoiceVersion: status.version,
+        paidAmountOre: paid.ore,
+        paidCurrency: paid.currency,
+        customerTokens: status.customerTokens.length > 0 ? (status.customerTokens as Prisma.InputJsonValue) : undefined,
+      },
+      timeline: { at: now, message: `Paid, SEQR reference ${ersReference} (seen by ${reason}).` },
+    });
+    if (!moved) return false;
+    const verdict = judgePayment({ amountOre: attempt.amountOre, currency: order.currency, orderTotalOre: order.totalOre }, paid);
+    const to = verdict.kind === 'review' ? 'REVIEW' : 'PAID';
+    const orderMoved = await transition.order(tx, order.id, to, {
+      from: ['AWAITING_PAYMENT'],
+      data: {
+        paidOre: paid.ore,
+        paidCurrency: paid.currency,
+        paidAt,
+        lastActivityAt: now,
+        reviewReason: verdict.kind === 'review' ? verdict.reason : null,
+        openAttemptId: order.openAttemptId === attempt.id ? null : order.openAttemptId,
+      },
+      timeline: { at: now, message: verdict.kind === 'review' ? `${verdict.reason} The merchant must review this payment before shipping.` : `Order paid (${ersReference}).` },
+    });
+    if (!orderMoved) {
+      // A payment for an order that no longer waits for one (it was abandoned meanwhile): keep the
+      // money visible to the merchant rather than lose it.
+      await transition.order(tx, order.id, 'REVIEW', {
+        from: ['ABANDONED'],
+        data: { paidOre: paid.ore, paidCurrency: paid.currency, paidAt, lastActivityAt: now, reviewReason: `Paid (${ersReference}) after the order was abandoned.` },
+        timeline: { at: now, message: `Paid (${ersReference}) after the order was abandoned; the merchant must review it.` },
+      });
+    }
+    if (order.cartId) await consumeCartForPaidOrder(tx, order.cartId, order.lines);
+    return true;
+  });
+}
+
+/**
+ * SEQR reports PAID for an invoice the shop had closed unpaid (its cancel did not take, or an
+ * orphan was paid). SEQR counts it as confirmed now, so the money is the shop's: the merchant must
+ * see it. The order goes to REVIEW when it does not already hold a payment.
+ */
+async function reviewUnexpectedPayment(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, reason: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.$transaction(async (tx) => {
+    const order = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, select: { currency: true } });
+    const paid = paidAmount(status, { ore: attempt.amountOre, currency: order.currency });
+    await transition.order(tx, attempt.orderId, 'REVIEW', {
+      from: ['AWAITING_PAYMENT', 'ABANDONED'],
+      where: { openAttemptId: null },
+      data: { paidOre: paid.ore, paidCurrency: paid.currency, paidAt: status.receipt?.paymentDate ?? now, lastActivityAt: now, reviewReason: `${reason} (SEQR reference ${status.ersReference ?? 'unknown'}).` },
+      timeline: { at: now, message: `${reason}; the merchant must review it.` },
+    });
+  });
+  await ctx.db.paymentAttempt.updateMany({ where: { id: attempt.id, ersReference: null }, data: { ersReference: status.ersReference ?? null, nextCheckAt: later(ctx, 60_000) } });
+}

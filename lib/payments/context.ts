@@ -1,0 +1,54 @@
+// What every use case of the payment core shares: its ports, the order timeline, SEQR calls logged to
+// it, and the sentence for an error.
+import type { PaymentAttempt } from '../generated/prisma/client';
+import { appendOrderEvent, type OrderEventInput } from '../orders';
+import { isSeqrError, type CallOptions, type SeqrCallRecord } from '../seqr';
+import type { PaymentPorts } from './ports';
+
+export type Ctx = PaymentPorts;
+export type AttemptRow = PaymentAttempt;
+
+export function later(ctx: Ctx, ms: number): Date {
+  return new Date(ctx.clock.now().getTime() + ms);
+}
+
+export function loadAttempt(ctx: Ctx, attemptId: string): Promise<AttemptRow | null> {
+  return ctx.db.paymentAttempt.findUnique({ where: { id: attemptId } });
+}
+
+export async function timeline(ctx: Ctx, orderId: string, event: OrderEventInput): Promise<void> {
+  await appendOrderEvent(orderId, { ...event, at: ctx.clock.now() }, ctx.db);
+}
+
+export function note(ctx: Ctx, orderId: string, message: string): Promise<void> {
+  return timeline(ctx, orderId, { kind: 'NOTE', message });
+}
+
+/** Run SEQR calls for an order and write each one to its timeline. */
+export async function withSeqrLog<T>(ctx: Ctx, orderId: string, work: (options: CallOptions) => Promise<T>): Promise<T> {
+  const records: SeqrCallRecord[] = [];
+  try {
+    return await work({ onCall: (record) => records.push(record) });
+  } finally {
+    for (const record of records) {
+      await timeline(ctx, orderId, {
+        kind: 'SEQR_CALL',
+        operation: record.operation,
+        resultCode: record.resultCode,
+        durationMs: record.durationMs,
+        message: record.failure ? `No answer: ${record.failure}` : record.resultName,
+        data: { clientReference: record.clientReference, attempt: record.attempt },
+      });
+    }
+  }
+}
+
+/** The sentence for a SEQR error, or the message of anything else. */
+export function sentenceOf(error: unknown): string {
+  if (isSeqrError(error)) return error.sentence;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}

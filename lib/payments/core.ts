@@ -1,0 +1,92 @@
+// The payment core as one object over its ports: what the shop's pages, route handlers and the
+// sweeper use (through wiring.ts in production), and what tests and the simulation build with fakes.
+import { randomUUID } from 'node:crypto';
+import type { Locale } from '../i18n';
+import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
+import { cancelOpenAttemptByMerchant } from './cancel';
+import { syncOpenInvoiceWithCart } from './cart-sync';
+import { refreshAttempt, STATUS_INTERVAL_MS } from './confirm';
+import type { Ctx } from './context';
+import { acceptReviewedPayment } from './review';
+import { startAttempt, type StartResult } from './issue';
+import type { PaymentPorts } from './ports';
+import { refundOrder } from './refunds';
+import { startSweeperLoop, sweepPass } from './sweeper';
+import { paymentView, type PaymentView } from './view';
+
+export type CheckoutResult = { kind: 'started'; token: string; start: StartResult } | { kind: 'empty-cart' };
+
+/** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
+async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string } = {}): Promise<CheckoutResult> {
+  await syncOpenInvoiceWithCart(ctx, cartId); // an open invoice must match the cart before we reuse it
+  const upserted = await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
+  if (!upserted) return { kind: 'empty-cart' };
+  const order = await ctx.db.order.update({
+    where: { id: upserted.orderId },
+    data: { lastActivityAt: ctx.clock.now(), ...(details.email ? { email: details.email } : {}) },
+    select: { publicToken: true },
+  });
+  const start = await startAttempt(ctx, upserted.orderId);
+  return { kind: 'started', token: order.publicToken, start };
+}
+
+/** "Try again" on the pay page: a new invoice for an order whose last attempt ended unpaid. */
+async function retryPayment(ctx: Ctx, token: string): Promise<StartResult | null> {
+  const order = await findOrderByToken(token, ctx.db);
+  if (!order) return null;
+  return startAttempt(ctx, order.id);
+}
+
+/** The pay page's live status: asks SEQR (coalesced) while an invoice is open, then reads the order. */
+async function currentPaymentView(ctx: Ctx, token: string, locale: Locale = 'en'): Promise<PaymentView | null> {
+  const order = await findOrderPaymentState(token, ctx.db);
+  if (!order) return null;
+  // Most polls come within a second of the last question to SEQR and change nothing: those skip the
+  // compare-and-set, and the order is read again only after this call asked SEQR.
+  const open = order.attempts[0]?.id === order.openAttemptId ? order.attempts[0] : undefined;
+  const askedRecently = open?.lastStatusAt != null && open.lastStatusAt.getTime() > ctx.clock.now().getTime() - STATUS_INTERVAL_MS;
+  if (order.openAttemptId && !askedRecently && (await refreshAttempt(ctx, order.openAttemptId, 'browser'))) {
+    const fresh = await findOrderPaymentState(token, ctx.db);
+    return fresh ? paymentView(fresh, locale) : null;
+  }
+  return paymentView(order, locale);
+}
+
+/** The return page (backURL): one final status read, then the order as it stands. */
+async function finalizeOnReturn(ctx: Ctx, token: string): Promise<OrderView | null> {
+  const order = await findOrderByToken(token, ctx.db);
+  if (!order?.openAttemptId) return order;
+  await refreshAttempt(ctx, order.openAttemptId, 'return-page', true);
+  return findOrderByToken(token, ctx.db);
+}
+
+/** The notificationUrl: SEQR's hint that an invoice was paid. Only SEQR's status counts. */
+async function handleNotification(ctx: Ctx, notificationToken: string): Promise<'applied' | 'unknown'> {
+  if (!/^[A-Za-z0-9_-]{32}$/.test(notificationToken)) return 'unknown';
+  const attempt = await ctx.db.paymentAttempt.findUnique({ where: { notificationToken }, select: { id: true, status: true } });
+  if (!attempt) return 'unknown';
+  if (attempt.status === 'ISSUED') await refreshAttempt(ctx, attempt.id, 'notification', true);
+  return 'applied';
+}
+
+export function createPaymentCore(ports: PaymentPorts) {
+  const ctx: Ctx = ports;
+  const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  return {
+    ports,
+    checkoutCart: (cartId: string, details?: { email?: string }) => checkoutCart(ctx, cartId, details),
+    retryPayment: (token: string) => retryPayment(ctx, token),
+    syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId),
+    currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),
+    finalizeOnReturn: (token: string) => finalizeOnReturn(ctx, token),
+    handleNotification: (notificationToken: string) => handleNotification(ctx, notificationToken),
+    refundOrder: (orderId: string, amountOre: number, actor: string) => refundOrder(ctx, orderId, amountOre, actor),
+    cancelOpenAttemptByMerchant: (orderId: string) => cancelOpenAttemptByMerchant(ctx, orderId),
+    acceptReviewedPayment: (orderId: string, actor: string) => acceptReviewedPayment(ctx, orderId, actor),
+    /** One sweeper pass (what is due as of `at`, default now); returns how many attempts it worked on. */
+    sweepOnce: async (at?: Date) => (await sweepPass(ctx, { owner, at })).worked,
+    startSweeper: (intervalMs: number) => startSweeperLoop(ctx, { owner, intervalMs }),
+  };
+}
+
+export type PaymentCore = ReturnType<typeof createPaymentCore>;

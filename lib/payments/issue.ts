@@ -1,0 +1,116 @@
+// Opening an attempt: the attempt is saved and claims the order's single open slot before
+// sendInvoice is called, then the reference is saved. A sendInvoice with an unknown outcome is
+// settled at once (recover.ts), so a slow SEQR never leaves a payable invoice nobody was shown.
+import { findOrderById, orderNumberLabel, type OrderView } from '../orders';
+import { isSeqrResultError, isSeqrTransportError, type InvoiceInput } from '../seqr';
+import { closeAttempt } from './close-attempt';
+import { isUniqueViolation, later, loadAttempt, withSeqrLog, type Ctx } from './context';
+import { resolveOrphanedAttempt } from './recover';
+import { awaitsPayment, transition } from './transitions';
+
+export type StartResult =
+  | { kind: 'issued'; attemptId: string }
+  | { kind: 'already-open'; attemptId: string }
+  | { kind: 'not-payable' }
+  /** SEQR said no; the attempt records the result code, and the pay page explains it. */
+  | { kind: 'refused'; resultCode: number }
+  /** SEQR did not answer (or too late); the pay page offers to try again. */
+  | { kind: 'unavailable' };
+
+export function invoiceFor(ctx: Ctx, order: OrderView, attempt: { clientInvoiceId: string; notificationToken: string }): InvoiceInput {
+  const base = ctx.settings.publicBaseUrl;
+  return {
+    title: 'Nordvik',
+    clientInvoiceId: attempt.clientInvoiceId,
+    issueDate: ctx.clock.now(),
+    totalOre: order.totalOre,
+    currency: order.currency,
+    rows: order.lines.map((line) => ({
+      description: line.name,
+      quantity: line.quantity,
+      unitPriceOre: line.unitPriceOre,
+      totalOre: line.lineTotalOre,
+      taxRateBp: line.taxRateBp,
+      sku: line.sku,
+    })),
+    cashierId: 'web',
+    backUrl: `${base}/orders/${order.publicToken}/done`,
+    notificationUrl: `${base}/api/seqr/notify/${attempt.notificationToken}`,
+  };
+}
+
+class SlotTaken extends Error {}
+
+/** Issue a new SEQR invoice for an order that has none open. */
+export async function startAttempt(ctx: Ctx, orderId: string): Promise<StartResult> {
+  const order = await findOrderById(orderId, ctx.db);
+  if (!order || !awaitsPayment(order)) return { kind: 'not-payable' };
+  if (order.openAttemptId) return { kind: 'already-open', attemptId: order.openAttemptId };
+
+  const now = ctx.clock.now();
+  const attemptNumber = (order.attempts[0]?.attemptNumber ?? 0) + 1;
+  const attempt = {
+    id: ctx.ids.uuid(),
+    orderId,
+    attemptNumber,
+    clientInvoiceId: `${orderNumberLabel(order.number)}-${attemptNumber}`,
+    amountOre: order.totalOre,
+    notificationToken: ctx.ids.token(24),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ctx.settings.ttlMs),
+  };
+  // Save the attempt before calling SEQR, and claim the order's single open slot with it.
+  const claimed = await ctx.db
+    .$transaction(async (tx) => {
+      await tx.paymentAttempt.create({ data: attempt });
+      const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'AWAITING_PAYMENT', openAttemptId: null }, data: { openAttemptId: attempt.id, lastActivityAt: now } });
+      if (count !== 1) throw new SlotTaken();
+      await tx.orderEvent.create({ data: { orderId, at: now, kind: 'STATUS_CHANGE', toStatus: 'CREATED', message: `Payment attempt ${attemptNumber} created.` } });
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof SlotTaken || isUniqueViolation(error)) return false;
+      throw error;
+    });
+  if (!claimed) {
+    const current = await findOrderById(orderId, ctx.db);
+    return current?.openAttemptId ? { kind: 'already-open', attemptId: current.openAttemptId } : { kind: 'not-payable' };
+  }
+
+  try {
+    const sent = await withSeqrLog(ctx, orderId, (options) => ctx.seqr.sendInvoice(invoiceFor(ctx, order, attempt), options));
+    const saved = await transition.attempt(ctx.db, attempt, 'ISSUED', {
+      from: ['CREATED'],
+      data: { invoiceReference: sent.invoiceReference, invoiceQRCode: sent.invoiceQRCode, invoiceVersion: 0, nextCheckAt: later(ctx, 2000) },
+      timeline: { at: ctx.clock.now(), message: `Invoice ${sent.invoiceReference} issued.` },
+    });
+    if (!saved) {
+      // The attempt was given up while SEQR answered: withdraw the invoice so it cannot be paid.
+      await withSeqrLog(ctx, orderId, (options) => ctx.seqr.cancelInvoice(sent.invoiceReference, options)).catch((error: unknown) => {
+        if (!isSeqrResultError(error) && !isSeqrTransportError(error)) throw error;
+      });
+      return { kind: 'unavailable' };
+    }
+    return { kind: 'issued', attemptId: attempt.id };
+  } catch (error) {
+    if (isSeqrResultError(error)) {
+      await closeAttempt(ctx, attempt, ['CREATED'], 'FAILED', { resultCode: error.code }, `SEQR refused the invoice: ${error.code} ${error.resultName}.`);
+      return { kind: 'refused', resultCode: error.code };
+    }
+    if (isSeqrTransportError(error)) {
+      if (error.failure === 'refused') {
+        await closeAttempt(ctx, attempt, ['CREATED'], 'FAILED', {}, 'SEQR could not be reached (connection refused); no invoice was created.');
+        return { kind: 'unavailable' };
+      }
+      // Outcome unknown: SEQR may have created the invoice (a slow answer). Nobody was shown it, but
+      // it must not stay payable: find it and cancel it now. What cannot be settled now stays
+      // CREATED, and the sweeper settles it.
+      const saved = await loadAttempt(ctx, attempt.id);
+      const mayBeInFlight = error.failure === 'timeout' || error.failure === 'network';
+      if (saved) await resolveOrphanedAttempt(ctx, saved, `SEQR did not answer sendInvoice (${error.failure})`, { mayBeInFlight });
+      const after = await loadAttempt(ctx, attempt.id);
+      return after?.status === 'ISSUED' || after?.status === 'PAID' ? { kind: 'issued', attemptId: attempt.id } : { kind: 'unavailable' };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+// The production ports, wired once per module copy from the process's singletons (the Prisma client
+// and the SEQR client live on globalThis; this object holds only references to them, so it is safe
+// for each of Next's bundles to build its own). The invoice lookup exists only when the endpoint is
+// the local sandbox; everything else here knows nothing of the sandbox.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { getConfig } from '../config';
+import { getDb } from '../db';
+import { createSandboxInvoiceLookup, getSeqrClient } from '../seqr';
+import { createPaymentCore, type PaymentCore } from './core';
+import type { PaymentPorts } from './ports';
+
+export const systemClock = {
+  now: () => new Date(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+export const cryptoIds = {
+  uuid: () => randomUUID(),
+  token: (bytes: number) => randomBytes(bytes).toString('base64url'),
+};
+
+export function productionPorts(): PaymentPorts {
+  const config = getConfig();
+  return {
+    db: getDb(),
+    seqr: getSeqrClient(),
+    clock: systemClock,
+    ids: cryptoIds,
+    settings: {
+      publicBaseUrl: config.publicBaseUrl,
+      ttlMs: config.payments.ttlMs,
+      seqrTimeoutMs: config.seqr.timeoutMs,
+      abandonAfterMs: config.payments.abandonAfterMs,
+      terminalId: config.seqr.terminalId,
+    },
+    invoiceLookup: config.seqr.usesSandbox
+      ? createSandboxInvoiceLookup({ sandboxBaseUrl: config.seqr.sandboxBaseUrl, terminalId: config.seqr.terminalId, timeoutMs: config.seqr.timeoutMs })
+      : undefined,
+    log: (line) => console.error(line),
+  };
+}
+
+let core: PaymentCore | undefined;
+
+/** The process's payment core (built on first use, after the configuration is read). */
+export function paymentCore(): PaymentCore {
+  core ??= createPaymentCore(productionPorts());
+  return core;
+}
+
+const globalForSweeper = globalThis as typeof globalThis & { __seqrShopSweeper?: { stop(): void } };
+
+/** Start the sweeper once per process (Next's instrumentation hook calls this). */
+export function startSweeper(): { stop(): void } {
+  if (globalForSweeper.__seqrShopSweeper) return globalForSweeper.__seqrShopSweeper;
+  const loop = paymentCore().startSweeper(getConfig().payments.sweepIntervalMs);
+  globalForSweeper.__seqrShopSweeper = {
+    stop() {
+      loop.stop();
+      globalForSweeper.__seqrShopSweeper = undefined;
+    },
+  };
+  return globalForSweeper.__seqrShopSweeper;
+}
