@@ -7,8 +7,7 @@ import { transition } from './transitions';
 const BATCH = 50;
 
 /** One pass; returns how many orders it closed. */
-export async function abandonIdleOrders(ctx: Ctx): Promise<number> {
-  const now = ctx.clock.now();
+export async function abandonIdleOrders(ctx: Ctx, now: Date = ctx.clock.now()): Promise<number> {
   const cutoff = new Date(now.getTime() - ctx.settings.abandonAfterMs);
   const idle = await ctx.db.order.findMany({
     where: { status: 'AWAITING_PAYMENT', openAttemptId: null, lastActivityAt: { lt: cutoff } },

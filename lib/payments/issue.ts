@@ -106,7 +106,7 @@ export async function startAttempt(ctx: Ctx, orderId: string): Promise<StartResu
       // it must not stay payable: find it and cancel it now. What cannot be settled now stays
       // CREATED, and the sweeper settles it.
       const saved = await loadAttempt(ctx, attempt.id);
-      const mayBeInFlight = error.failure === 'timeout' || error.failure === 'network';
+      const mayBeInFlight = error.failure === 'timeout'; // any answer, even a reset, means SEQR is done with it
       if (saved) await resolveOrphanedAttempt(ctx, saved, `SEQR did not answer sendInvoice (${error.failure})`, { mayBeInFlight });
       const after = await loadAttempt(ctx, attempt.id);
       return after?.status === 'ISSUED' || after?.status === 'PAID' ? { kind: 'issued', attemptId: attempt.id } : { kind: 'unavailable' };

@@ -9,26 +9,25 @@
 import { parseReportXml } from '../admin/periods';
 import type { Refund } from '../generated/prisma/client';
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
-import { later, note, sentenceOf, type Ctx } from './context';
+import { note, sentenceOf, type Ctx } from './context';
 import { REFUND_SETTLE_GRACE_MS, settleRefund } from './refunds';
 import { transition } from './transitions';
 import { formatMoney } from '../money';
 
 const DETAILS_REPORT = 'Reconciliation/STD_RECON_003.xml';
+const SETTLEMENT = 'refund settlement';
 /** Periods are cut by SEQR's clock; look this far before the send time for the one that holds it. */
 const CLOCK_SKEW_MS = 60_000;
 
 /** A refund whose call is over without an answer: its outcome from SEQR's report, when it can be known. */
-export async function settleUnknownRefund(ctx: Ctx, refund: Refund): Promise<void> {
-  const now = ctx.clock.now();
+export async function settleUnknownRefund(ctx: Ctx, refund: Refund, now: Date = ctx.clock.now()): Promise<void> {
   const sentAt = (refund.sentAt ?? refund.createdAt).getTime();
-  const settleFrom = sentAt + ctx.settings.seqrTimeoutMs + REFUND_SETTLE_GRACE_MS;
   if (refund.status !== 'UNKNOWN' && refund.status !== 'PENDING') return;
-  if (now.getTime() < settleFrom) return;
+  if (now.getTime() < sentAt + ctx.settings.seqrTimeoutMs + REFUND_SETTLE_GRACE_MS) return;
   // Lease it: one settler at a time across processes (the move itself is a compare-and-set anyway).
   const { count } = await ctx.db.refund.updateMany({
     where: { id: refund.id, status: refund.status, OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }] },
-    data: { nextCheckAt: later(ctx, 15_000) },
+    data: { nextCheckAt: new Date(now.getTime() + 15_000) },
   });
   if (count !== 1) return;
   if (refund.status === 'PENDING') {
@@ -36,15 +35,21 @@ export async function settleUnknownRefund(ctx: Ctx, refund: Refund): Promise<voi
     await transition.refund(ctx.db, refund, 'UNKNOWN', { from: ['PENDING'], timeline: { at: now, message: `The shop stopped while refunding ${formatMoney(refund.amountOre)}; settling it from SEQR's transaction report.` } });
   }
   try {
-    let periods = await ctx.db.transactionPeriod.findMany({ where: { closedAt: { gt: new Date(sentAt - CLOCK_SKEW_MS) } }, orderBy: { closedAt: 'asc' } });
-    if (!periods.some((period) => period.closedAt.getTime() >= settleFrom)) {
+    // Read every period since the refund was sent, up to one that ended when the refund could no
+    // longer be in flight; when no such period was closed yet (by a day close or an earlier try),
+    // cut one now.
+    const known = await ctx.db.transactionPeriod.findMany({ where: { closedAt: { gt: new Date(sentAt - CLOCK_SKEW_MS) } }, orderBy: { closedAt: 'asc' } });
+    const certain = sentAt + ctx.settings.seqrTimeoutMs + REFUND_SETTLE_GRACE_MS;
+    const periods = [...known];
+    if (!known.some((period) => period.closedAt.getTime() >= certain)) {
       const previous = await ctx.db.transactionPeriod.findFirst({ orderBy: { closedAt: 'desc' }, select: { closedAt: true } });
       const { transactionPeriodId } = await ctx.seqr.markTransactionPeriod({ terminalId: ctx.settings.terminalId });
-      const period = await ctx.db.transactionPeriod.create({
-        data: { transactionPeriodId, startedAt: previous?.closedAt ?? null, closedAt: ctx.clock.now(), terminalId: ctx.settings.terminalId, closedBy: 'refund settlement' },
-      });
+      periods.push(
+        await ctx.db.transactionPeriod.create({
+          data: { transactionPeriodId, startedAt: previous?.closedAt ?? null, closedAt: ctx.clock.now(), terminalId: ctx.settings.terminalId, closedBy: SETTLEMENT },
+        }),
+      );
       await note(ctx, refund.orderId, `Closed reconciliation period ${transactionPeriodId} to settle the refund of ${formatMoney(refund.amountOre)} from SEQR's transaction report.`);
-      periods = [...periods, period];
     }
     for (const period of periods) {
       const report = await ctx.seqr.executeReport({ reportId: DETAILS_REPORT, language: 'en', transactionPeriodId: period.transactionPeriodId });

@@ -33,7 +33,7 @@ export type SweepOptions = {
   owner: string;
   /** Attempts this process is working on already (a slow call): skipped, never waited for. */
   inFlight?: Set<string>;
-  /** Pick what is due (and past its TTL) as of this time instead of now (tests look ahead). */
+  /** Pick what is due (past its TTL, to settle, to abandon) as of this time instead of now (tests look ahead). */
   at?: Date;
 };
 
@@ -122,12 +122,12 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
     take: 10,
   });
   for (const refund of refunds) {
-    await settleUnknownRefund(ctx, refund).catch((error: unknown) => {
+    await settleUnknownRefund(ctx, refund, now).catch((error: unknown) => {
       failures.push(error);
       ctx.log?.(`[sweeper] refund ${refund.id}: ${sentenceOf(error)}`);
     });
   }
-  await abandonIdleOrders(ctx);
+  await abandonIdleOrders(ctx, now);
   return { due: due.length, worked, failures };
 }
 
