@@ -1,7 +1,6 @@
 // Day close and reconciliation (PROTOCOL.md §6.9): close a period with markTransactionPeriod, read
 // SEQR's reports for it (waiting out REPORT_NOT_READY), and compare SEQR's transaction details with
 // the shop's own payments and refunds of the period.
-import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { getConfig } from '../config';
 import { getDb } from '../db';
@@ -20,22 +19,9 @@ export const REPORTS = [
 ] as const;
 export const ReportIdSchema = z.enum(REPORTS.map((r) => r.id) as [string, ...string[]]);
 
-export type ParsedReport = { title?: string; root: string; meta: Record<string, string>; columns: string[]; rows: Record<string, string>[] };
+import { parseReportXml, type ParsedReport } from '../seqr/reports';
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => name === 'Row' });
-
-/** A reconciliation report's XML as a table: its Meta block and one record per Row. */
-export function parseReportXml(xml: string): ParsedReport {
-  const document = parser.parse(xml) as Record<string, unknown>;
-  const root = Object.keys(document).find((key) => !key.startsWith('?'));
-  if (!root) throw new Error('The report has no root element.');
-  const body = (document[root] ?? {}) as { Meta?: Record<string, unknown>; Row?: Record<string, unknown>[] };
-  const flat = (record: Record<string, unknown> | undefined) =>
-    Object.fromEntries(Object.entries(record ?? {}).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]));
-  const rows = (body.Row ?? []).map(flat);
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return { root, meta: flat(body.Meta), columns, rows };
-}
+export { parseReportXml, type ParsedReport };
 
 export type CloseResult = { ok: true; message: Message; periodId: string } | { ok: false; message: Message };
 

@@ -6,7 +6,7 @@
 // recorded like any day close) and reads the report of every period since the refund was sent:
 // a row with the refund's cashierId means SUCCEEDED (with SEQR's reference); no row in all of them
 // means SEQR never made it, and the reservation is released.
-import { parseReportXml } from '../admin/periods';
+import { parseReportXml } from '../seqr/reports';
 import type { Refund } from '../generated/prisma/client';
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { note, sentenceOf, type Ctx } from './context';
