@@ -11,7 +11,9 @@ import { CART_COOKIE, readCart } from '@/lib/cart';
 import { LOCALE_COOKIE, resolveLocale, translator, type Locale, type Translate } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { findOrderByToken, orderNumberLabel } from '@/lib/orders';
-import { isPayable, paymentIsOver, paymentView, type PaymentView } from '@/lib/payments';
+import { paymentView, type PaymentView } from '@/lib/payments';
+// The pure predicates, imported on their own: the page component (client bundle) uses isPayable.
+import { isPayable, paymentIsOver } from '@/lib/payments/transitions';
 import { qrSvg } from '@/lib/qr';
 
 export const config: PageConfig = { runtime: 'nodejs', unstable_runtimeJS: false };
