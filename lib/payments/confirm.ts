@@ -145,7 +145,7 @@ async function markPaid(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, re
  */
 async function reviewUnexpectedPayment(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, reason: string): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.db.$transaction(async (tx) => {
+  const paid = await ctx.db.$transaction(async (tx) => {
     const order = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, select: { currency: true } });
     const paid = paidAmount(status, { ore: attempt.amountOre, currency: order.currency });
     await transition.order(tx, attempt.orderId, 'REVIEW', {
@@ -154,6 +154,11 @@ async function reviewUnexpectedPayment(ctx: Ctx, attempt: AttemptRow, status: Pa
       data: { paidOre: paid.ore, paidCurrency: paid.currency, paidAt: status.receipt?.paymentDate ?? now, lastActivityAt: now, reviewReason: `${reason} (SEQR reference ${status.ersReference ?? 'unknown'}).` },
       timeline: { at: now, message: `${reason}; the merchant must review it.` },
     });
+    return paid;
   });
-  await ctx.db.paymentAttempt.updateMany({ where: { id: attempt.id, ersReference: null }, data: { ersReference: status.ersReference ?? null, nextCheckAt: later(ctx, 60_000) } });
+  // Keep SEQR's references on the attempt, so the merchant can refund this payment.
+  await ctx.db.paymentAttempt.updateMany({
+    where: { id: attempt.id, ersReference: null },
+    data: { ersReference: status.ersReference ?? null, paidAt: status.receipt?.paymentDate ?? ctx.clock.now(), paidAmountOre: paid.ore, paidCurrency: paid.currency, nextCheckAt: later(ctx, 60_000) },
+  });
 }

@@ -11,6 +11,7 @@ import { sentenceOf, type Ctx } from './context';
 import { settleReceiptClaim, submitReceipt, RECEIPT_SETTLE_MARGIN_MS } from './receipt';
 import { resolveStaleCreated, staleCreatedAfterMs } from './recover';
 import { settleUnknownRefund } from './refund-settlement';
+import { RECEIPT_ORDER } from './transitions';
 
 /** Open invoices are re-checked at least this often by the sweeper. */
 export const SWEEP_CHECK_EVERY_MS = 3000;
@@ -50,7 +51,7 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
         {
           OR: [
             { status: 'ISSUED' },
-            { status: 'PAID', receiptStatus: 'NOT_SENT', order: { status: { in: ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'] } } },
+            { status: 'PAID', receiptStatus: 'NOT_SENT', order: { status: { in: [...RECEIPT_ORDER] } } },
             { status: 'PAID', receiptStatus: 'SENDING', receiptClaimedAt: { lte: receiptClaimStale } },
             { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs(ctx)) } },
           ],

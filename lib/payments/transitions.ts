@@ -41,6 +41,8 @@ export const RECEIPT_TRANSITIONS: Table<ReceiptStatus> = {
 export const OPEN_ATTEMPT: readonly PaymentAttemptStatus[] = ['CREATED', 'ISSUED'];
 export const REFUND_UNSETTLED: readonly RefundStatus[] = ['PENDING', 'UNKNOWN'];
 const REFUNDABLE_ORDER: readonly OrderStatus[] = ['PAID', 'REVIEW', 'PARTIALLY_REFUNDED'];
+/** Orders paid as invoiced: they have a receipt (a payment under review gets one once accepted). */
+export const RECEIPT_ORDER: readonly OrderStatus[] = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'];
 
 export class TransitionNotAllowed extends Error {
   override readonly name = 'TransitionNotAllowed';
@@ -158,7 +160,7 @@ export function canCancel(order: { openAttemptId: string | null; attempts: { id:
 
 /** The receipt the shopper sees: paid as invoiced (a payment under review is not a receipt). */
 export function showsReceipt(order: { status: OrderStatus }): boolean {
-  return order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED' || order.status === 'REFUNDED';
+  return RECEIPT_ORDER.includes(order.status);
 }
 
 export function needsReview(order: { status: OrderStatus }): boolean {
