@@ -27,6 +27,8 @@ export type CrashPlan = { atCall: number; when: 'before' | 'after' };
 
 export type EpochHost = {
   sched: Scheduler;
+  /** Bumped by every database operation that may write (so checks can reuse an unchanged snapshot). */
+  writes: number;
   /** The process died (crash plan, kill event): the host schedules the restart. */
   onDeath(epoch: Epoch, why: string): void;
 };
@@ -38,6 +40,7 @@ export class Epoch {
   openTransactions = 0;
   /** Database operations started and not yet returned. */
   dbInFlight = 0;
+  dbOps = 0;
   /** After death: port calls refused (a dead process that keeps trying is a spinning loop). */
   refusedAfterDeath = 0;
   diedAt: number | undefined;
@@ -48,11 +51,16 @@ export class Epoch {
     private readonly host: EpochHost,
     /** Added to the world's time to make this process's clock (a few seconds either way). */
     public skewMs: number,
-    readonly crash: CrashPlan | undefined,
+    /** Cleared for the quiet period at the end of a schedule. */
+    public crash: CrashPlan | undefined,
   ) {}
 
   get sched(): Scheduler {
     return this.host.sched;
+  }
+
+  noteWrite(): void {
+    this.host.writes++;
   }
 
   private dead(where: string): SimulatedCrash {
@@ -126,6 +134,8 @@ export class Epoch {
   }
 }
 
+const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
+
 /**
  * The epoch's database: the shared Prisma client with a query extension that gates every
  * operation (model operations, $queryRaw/$executeRaw and their Unsafe forms, inside interactive
@@ -145,6 +155,8 @@ export function crashableDb(base: PrismaClient, epoch: Epoch, options: { trace: 
           throw epoch.crashError(`before ${what}`);
         }
         epoch.dbInFlight++;
+        epoch.dbOps++;
+        if (!READS.has(operation)) epoch.noteWrite();
         let result: unknown;
         try {
           result = await query(args);
@@ -162,7 +174,7 @@ export function crashableDb(base: PrismaClient, epoch: Epoch, options: { trace: 
     },
   });
   const transaction = (arg: unknown, transactionOptions?: unknown) => {
-    epoch.assertAlive('db $transaction');
+    if (!epoch.alive) return Promise.reject(epoch.crashError('db $transaction'));
     const target = extended as unknown as { $transaction(a: unknown, o?: unknown): Promise<unknown> };
     if (typeof arg === 'function') {
       const work = arg as (tx: unknown) => Promise<unknown>;
@@ -194,7 +206,7 @@ export function simulatedClock(epoch: Epoch, options: { trace: boolean }): Clock
   const sched = epoch.sched;
   return {
     now: () => new Date(sched.now + epoch.skewMs),
-    sleep(ms: number): Promise<void> {
+    async sleep(ms: number): Promise<void> {
       const crash = epoch.gate('sleep');
       if (crash === 'before') {
         epoch.kill('crash at a sleep');

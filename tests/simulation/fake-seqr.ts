@@ -11,7 +11,7 @@
 // an answer later than the deadline becomes 'timeout' at the deadline), and the shop process
 // crashing just before the call leaves or just after SEQR applied it. Scheduled outages make every
 // call fail (refused, black hole, or 94).
-import { oreToDecimalString } from '../../lib/money';
+import { decimalStringToOre, oreToDecimalString } from '../../lib/money';
 import type { FoundInvoice, InvoiceLookup, SeqrPort } from '../../lib/payments/ports';
 import { SeqrInputError, type CallOptions, type SeqrCallRecord } from '../../lib/seqr/client';
 import { SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from '../../lib/seqr/errors';
@@ -46,6 +46,8 @@ export type Outage = { from: number; to: number; mode: OutageMode };
 export type FaultWeather = {
   /** Probability that a call gets some fault at all. */
   faultRate: number;
+  /** A higher (or lower) rate for some operations ('lookup' for the invoice lookup). */
+  perOperation?: Record<string, number>;
   /** Among faults: relative weights. */
   refuse: number;
   requestLost: number;
@@ -157,7 +159,6 @@ export type FakeSeqrOptions = {
   timeoutMs: number;
   /** Final unpaid invoices older than this are forgotten (54), like an archive purge; undefined: never. */
   purgeFinalAfterMs?: number;
-  trace: boolean;
   onCall?(info: SeqrCallInfo): void;
 };
 
@@ -195,7 +196,7 @@ export class FakeSeqr {
       return { kind: 'outage-busy', code: 94, requestMs, answerMs };
     }
     const w = this.o.weather;
-    if (!this.faultsOn || !f.chance(w.faultRate)) return { kind: 'ok', requestMs, answerMs };
+    if (!this.faultsOn || !f.chance(w.perOperation?.[operation] ?? w.faultRate)) return { kind: 'ok', requestMs, answerMs };
     const codes = NEUTRAL_REFUSALS[operation] ?? [];
     const kind = f.weighted<PlanKind>([
       ['refuse', codes.length > 0 ? w.refuse : 0],
@@ -267,7 +268,7 @@ export class FakeSeqr {
     const info: SeqrCallInfo = { id, epoch: epoch.id, operation, plan: plan.kind, code: plan.code, applied: false, reference: options.reference };
     this.log.push(info);
     const tag = `[e${epoch.id}] seqr#${id} ${operation}${options.summary ? ` ${options.summary}` : ''}`;
-    if (this.o.trace || true) sched.trace(`${tag} plan=${plan.kind}${plan.code !== undefined ? `(${plan.code})` : ''} req=${plan.requestMs} ans=${plan.answerMs}${crash ? ` crash-${crash}` : ''}`);
+    sched.trace(`${tag} plan=${plan.kind}${plan.code !== undefined ? `(${plan.code})` : ''} req=${plan.requestMs} ans=${plan.answerMs}${crash ? ` crash-${crash}` : ''}`);
     if (crash === 'before') {
       epoch.kill(`crash before ${operation} left`);
       return Promise.reject(epoch.crashError(`before ${operation}`));
@@ -312,7 +313,11 @@ export class FakeSeqr {
         sched.trace(`${tag} at SEQR → ${code}${info.applied ? '' : ' (not applied)'}${describeOut(operation, out)}`);
         this.o.onCall?.(info);
         if (crash === 'after') epoch.kill(`crash after SEQR applied ${operation}`);
-        if (plan.kind === 'answer-lost') return; // the deadline fails it
+        if (plan.kind === 'answer-lost') {
+          // The connection breaks after SEQR applied the request: at once, or silence until the deadline.
+          if (plan.answerMs % 2 === 0) sched.after(plan.answerMs, 'seqr reset', () => fail('network', 'socket hang up'), { shopSide: true });
+          return;
+        }
         const answerAt = sched.now + plan.answerMs;
         if (answerAt >= deadline) return; // later than the client waits
         sched.at(
@@ -351,7 +356,7 @@ export class FakeSeqr {
       throw new SeqrTransportError(operation, 'invalid-response', `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
     };
     const port: SeqrPort = {
-      sendInvoice: (input, options = {}) => {
+      sendInvoice: async (input, options = {}) => {
         const invoice = parseInput(InvoiceInputSchema, input, 'invoice');
         return this.call(
           epoch,
@@ -364,7 +369,7 @@ export class FakeSeqr {
           { ...options, summary: `${invoice.clientInvoiceId ?? ''} ${invoice.totalOre}` },
         );
       },
-      getPaymentStatus: (invoiceReference, invoiceVersion = 0, options = {}) => {
+      getPaymentStatus: async (invoiceReference, invoiceVersion = 0, options = {}) => {
         const reference = requireText(invoiceReference, 'invoice reference');
         return this.call(
           epoch,
@@ -383,11 +388,11 @@ export class FakeSeqr {
           { ...options, reference, summary: reference },
         );
       },
-      cancelInvoice: (invoiceReference, options = {}) => {
+      cancelInvoice: async (invoiceReference, options = {}) => {
         const reference = requireText(invoiceReference, 'invoice reference');
         return this.call(epoch, 'cancelInvoice', { invoiceReference: reference }, (out) => void parse('cancelInvoice', BaseResponseSchema, out), { ...options, reference, summary: reference });
       },
-      updateInvoice: (invoiceReference, input, options = {}) => {
+      updateInvoice: async (invoiceReference, input, options = {}) => {
         const invoice = parseInput(InvoiceInputSchema, input, 'invoice');
         const reference = requireText(invoiceReference, 'invoice reference');
         return this.call(
@@ -398,7 +403,7 @@ export class FakeSeqr {
           { ...options, reference, summary: `${reference} ${invoice.totalOre}` },
         );
       },
-      submitPaymentReceipt: (ersReference, document, options = {}) => {
+      submitPaymentReceipt: async (ersReference, document, options = {}) => {
         const doc = parseInput(ReceiptDocumentInputSchema, document, 'receipt document');
         const data = typeof doc.data === 'string' ? Buffer.from(doc.data, 'utf8') : doc.data;
         const reference = requireText(ersReference, 'payment reference');
@@ -410,7 +415,7 @@ export class FakeSeqr {
           { ...options, reference, summary: reference },
         );
       },
-      refundPayment: (paymentErsReference, refund, options = {}) => {
+      refundPayment: async (paymentErsReference, refund, options = {}) => {
         const invoice = parseInput(RefundInputSchema, refund, 'refund');
         const reference = requireText(paymentErsReference, 'payment reference');
         return this.call(
@@ -425,7 +430,7 @@ export class FakeSeqr {
           { ...options, reference, summary: `${reference} ${invoice.totalOre}` },
         );
       },
-      markTransactionPeriod: (input = {}, options = {}) =>
+      markTransactionPeriod: async (input = {}, options = {}) =>
         this.call(
           epoch,
           'markTransactionPeriod',
@@ -433,7 +438,7 @@ export class FakeSeqr {
           (out) => ({ transactionPeriodId: parse('markTransactionPeriod', MarkTransactionPeriodResponseSchema, out).transactionPeriodId }),
           { ...options, principal: 'reseller' },
         ),
-      executeReport: (input, options = {}) => {
+      executeReport: async (input, options = {}) => {
         const report = parseInput(ReportInputSchema, input, 'report request');
         return this.call(
           epoch,
@@ -463,7 +468,7 @@ export class FakeSeqr {
   /** The sandbox's invoice lookup by clientInvoiceId (its control API), for one shop process. */
   lookup(epoch: Epoch): InvoiceLookup {
     return {
-      findByClientInvoiceId: (clientInvoiceId: string) => {
+      findByClientInvoiceId: async (clientInvoiceId: string) => {
         const sched = this.o.sched;
         const crash = epoch.gate('lookup');
         const id = ++this.calls;
@@ -505,7 +510,7 @@ export class FakeSeqr {
             sched.trace(`${tag} at sandbox → ${found.map((f) => `${f.invoiceReference}:${f.status}:${f.receiptCount}`).join(',') || 'none'}`);
             if (crash === 'after') epoch.kill('crash after the lookup');
             const answerAt = sched.now + plan.answerMs;
-            if (answerAt >= timeoutAt) return;
+            if (answerAt >= timeout.at) return;
             sched.at(
               answerAt,
               'lookup answer',
@@ -520,7 +525,6 @@ export class FakeSeqr {
               { shopSide: true },
             );
           });
-          const timeoutAt = timeout.at;
         });
       },
     };
@@ -542,6 +546,5 @@ function describeOut(operation: string, out: Out): string {
 /** The payment SEQR holds for an invoice, in öre and currency (committed amount when set). */
 export function modelPaid(invoice: ModelInvoice): { ore: number; currency: string } {
   const amount = invoice.committedAmount ?? invoice.body.totalAmount;
-  const [whole, frac = ''] = String(amount?.value ?? '0').split('.');
-  return { ore: Number(whole) * 100 + Number((frac + '00').slice(0, 2)), currency: amount?.currency ?? 'SEK' };
+  return { ore: decimalStringToOre(amount?.value ?? '0'), currency: amount?.currency ?? 'SEK' };
 }
