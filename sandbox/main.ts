@@ -1,8 +1,28 @@
 // CLI for the local SEQR sandbox: `npm run sandbox` (or `node --import tsx sandbox/main.ts`).
 // Reads the sandbox configuration from the environment, starts the server, and shuts down
 // gracefully (state flushed to disk) on SIGINT/SIGTERM.
-import { loadSandboxConfig, SandboxConfigError } from './config';
-import { startSandbox } from './server';
+import { loadSandboxConfig, SandboxConfigError, type SandboxConfig } from './config';
+import { startSandbox, type RunningSandbox } from './server';
+
+// Restarted right after a crash, the previous sandbox may still be shutting down (flushing its
+// state, then closing the port): wait for it this long before giving up. State is only loaded once
+// the port is ours, so it includes what the previous one flushed.
+const PORT_WAIT_MS = 15_000;
+
+async function startWhenPortIsFree(config: SandboxConfig): Promise<RunningSandbox> {
+  const deadline = Date.now() + PORT_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      return await startSandbox(config);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() >= deadline) throw error;
+      if (!told) console.log(`The SEQR sandbox's port ${config.port} is still in use (a previous sandbox shutting down?); waiting up to ${PORT_WAIT_MS / 1000} s for it to be free…`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +34,7 @@ async function main(): Promise<void> {
   }
   let sandbox;
   try {
-    sandbox = await startSandbox(config);
+    sandbox = await startWhenPortIsFree(config);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {

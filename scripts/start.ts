@@ -3,17 +3,25 @@
 // changed since the last build, then serve it. `--dev` serves with `next dev` instead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/config';
 import { closeDb } from '../lib/db';
+import { waitForDataDirLock } from '../lib/db/data-dir-lock';
 import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';
+import { waitForFreePort } from './lib/free-port';
 import { buildIfNeeded, NEXT_BIN as nextBin } from './lib/production-build';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
 const children: ChildProcess[] = [];
 let stopping = false;
+// A restart right after a crash may find the previous instance still exiting (its children stop
+// within a few seconds of losing their parent): wait this long for the database and the port.
+const RESTART_WAIT_MS = 15_000;
+// Each child stops when this process disappears, even by SIGKILL (see the file). `npm start`
+// preloads it here too, so this process stops when npm does (npm execs us: it is our parent).
+const FOLLOW_PARENT = pathToFileURL(path.join(root, 'scripts', 'lib', 'follow-parent.mjs')).href;
 
 function stopAll(code: number): void {
   if (stopping) return;
@@ -25,8 +33,8 @@ function stopAll(code: number): void {
   );
 }
 
-function launch(name: string, command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+function launch(name: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', FOLLOW_PARENT, ...args], { cwd: root, stdio: 'inherit', env: process.env });
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;
@@ -38,6 +46,15 @@ function launch(name: string, command: string, args: string[]): ChildProcess {
 
 async function main(): Promise<void> {
   const config = getConfig();
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+  if (config.database.kind === 'pglite') {
+    await waitForDataDirLock(config.database.dir, {
+      timeoutMs: RESTART_WAIT_MS,
+      onWait: (holder) =>
+        console.log(`The embedded database is still held by process ${holder.pid} (a previous instance shutting down?); waiting up to ${RESTART_WAIT_MS / 1000} s for it to exit…`),
+    });
+  }
   await migrate();
   try {
     console.log(`Seeded ${await seed()} products.`);
@@ -46,15 +63,19 @@ async function main(): Promise<void> {
   }
 
   if (config.seqr.usesSandbox) {
-    launch('The SEQR sandbox', process.execPath, ['--import', 'tsx', path.join(root, 'sandbox', 'main.ts')]);
+    launch('The SEQR sandbox', ['--import', 'tsx', path.join(root, 'sandbox', 'main.ts')]); // it waits for its own port
   } else {
     console.log(`Using the SEQR endpoint ${config.seqr.endpointUrl}.`);
   }
   if (!dev) buildIfNeeded();
-  launch('The shop', process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(config.port)]);
+  const portFree = await waitForFreePort(config.port, {
+    timeoutMs: RESTART_WAIT_MS,
+    onWait: () => console.log(`Port ${config.port} is still in use (a previous instance shutting down?); waiting up to ${RESTART_WAIT_MS / 1000} s for it to be free…`),
+  });
+  if (!portFree) throw new Error(`The shop cannot listen on port ${config.port}: it is in use. Stop the other process or set PORT to a free port.`);
+  if (stopping) return;
+  launch('The shop', [nextBin, dev ? 'dev' : 'start', '--port', String(config.port)]);
   console.log(`The shop will be at ${config.publicBaseUrl}`);
-  process.on('SIGINT', () => stopAll(0));
-  process.on('SIGTERM', () => stopAll(0));
 }
 
 main().catch((error: unknown) => {
