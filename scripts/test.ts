@@ -20,13 +20,13 @@ ensureDebianPackages(() => succeeds('/usr/bin/python3', ['-c', 'import zeep, sud
 // A real PostgreSQL server: the database-backed integration tests run against it as well as PGlite.
 ensureDebianPackages(() => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').length > 0, ['postgresql'], 'PostgreSQL');
 
-const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'faults'].map((name) => `tests/integration/${name}.test.ts`);
+const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'faults', 'payment-core'].map((name) => `tests/integration/${name}.test.ts`);
 const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'] },
   { name: 'integration (PGlite)', command: ['npm', 'run', '--silent', 'test:integration'] },
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
   // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
-  { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts'], postgres: true },
+  { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts'], postgres: true },
   { name: 'browser (Playwright)', command: ['npm', 'run', '--silent', 'test:e2e'] },
 ];
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };

@@ -10,7 +10,7 @@ export type { PaymentPorts } from './ports';
 export { parseRefundAmount, type RefundResult } from './refunds';
 export { paymentView, type PaymentView } from './view';
 export { productionPorts, startSweeper } from './wiring';
-export { canCancel, canRetry, isPayable, isPending, needsReview, paymentIsOver, refundableOre, showsReceipt } from './transitions';
+export { canAcceptReview, canCancel, canRetry, isPayable, isPending, needsReview, paymentIsOver, refundableOre, showsReceipt } from './transitions';
 
 export const checkoutCart = (cartId: string, details?: { email?: string }) => paymentCore().checkoutCart(cartId, details);
 export const retryPayment = (token: string) => paymentCore().retryPayment(token);

@@ -51,7 +51,7 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
         {
           OR: [
             { status: 'ISSUED' },
-            { status: 'PAID', receiptStatus: 'NOT_SENT', order: { status: { in: [...RECEIPT_ORDER] } } },
+            { status: 'PAID', receiptStatus: 'NOT_SENT', order: { status: { in: [...RECEIPT_ORDER] }, reviewReason: null } },
             { status: 'PAID', receiptStatus: 'SENDING', receiptClaimedAt: { lte: receiptClaimStale } },
             { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs(ctx)) } },
           ],

@@ -159,11 +159,17 @@ export function canCancel(order: { openAttemptId: string | null; attempts: { id:
 }
 
 /** The receipt the shopper sees: paid as invoiced (a payment under review is not a receipt). */
-export function showsReceipt(order: { status: OrderStatus }): boolean {
-  return RECEIPT_ORDER.includes(order.status);
+export function showsReceipt(order: { status: OrderStatus; reviewReason?: string | null }): boolean {
+  return RECEIPT_ORDER.includes(order.status) && !order.reviewReason;
 }
 
-export function needsReview(order: { status: OrderStatus }): boolean {
+/** A payment the merchant has not accepted (still in REVIEW, or refunded without being accepted). */
+export function needsReview(order: { status: OrderStatus; reviewReason?: string | null }): boolean {
+  return order.status === 'REVIEW' || Boolean(order.reviewReason);
+}
+
+/** The merchant may accept the payment under review as it is. */
+export function canAcceptReview(order: { status: OrderStatus }): boolean {
   return order.status === 'REVIEW';
 }
 
@@ -176,6 +182,7 @@ export function refundableOre(order: { status: OrderStatus; paidOre: number; ref
 /** The order status once `refundedOre` of `paidOre` is confirmed refunded. */
 export function orderStatusAfterRefund(current: OrderStatus, paidOre: number, refundedOre: number): OrderStatus {
   if (refundedOre >= paidOre && paidOre > 0) return 'REFUNDED';
+  if (current === 'REVIEW') return 'REVIEW'; // a partial refund does not settle the review
   if (refundedOre > 0) return 'PARTIALLY_REFUNDED';
   return current;
 }

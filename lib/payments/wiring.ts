@@ -7,7 +7,7 @@ import { getConfig } from '../config';
 import { getDb } from '../db';
 import { createSandboxInvoiceLookup, getSeqrClient } from '../seqr';
 import { createPaymentCore, type PaymentCore } from './core';
-import type { PaymentPorts } from './ports';
+import type { PaymentPorts, SeqrPort } from './ports';
 
 export const systemClock = {
   now: () => new Date(),
@@ -19,11 +19,26 @@ export const cryptoIds = {
   token: (bytes: number) => randomBytes(bytes).toString('base64url'),
 };
 
+/**
+ * The process's SEQR client, looked up per call: whichever bundle calls SEQR first creates it
+ * (its errors are recognised by brand in every copy, so the order does not matter).
+ */
+const processSeqrClient: SeqrPort = {
+  sendInvoice: (...args) => getSeqrClient().sendInvoice(...args),
+  getPaymentStatus: (...args) => getSeqrClient().getPaymentStatus(...args),
+  cancelInvoice: (...args) => getSeqrClient().cancelInvoice(...args),
+  updateInvoice: (...args) => getSeqrClient().updateInvoice(...args),
+  submitPaymentReceipt: (...args) => getSeqrClient().submitPaymentReceipt(...args),
+  refundPayment: (...args) => getSeqrClient().refundPayment(...args),
+  markTransactionPeriod: (...args) => getSeqrClient().markTransactionPeriod(...args),
+  executeReport: (...args) => getSeqrClient().executeReport(...args),
+};
+
 export function productionPorts(): PaymentPorts {
   const config = getConfig();
   return {
     db: getDb(),
-    seqr: getSeqrClient(),
+    seqr: processSeqrClient,
     clock: systemClock,
     ids: cryptoIds,
     settings: {

@@ -52,6 +52,8 @@ test('refund sums decide between paid, partially refunded and refunded; what is 
   assert.equal(orderStatusAfterRefund('PAID', 10000, 1), 'PARTIALLY_REFUNDED');
   assert.equal(orderStatusAfterRefund('PARTIALLY_REFUNDED', 10000, 10000), 'REFUNDED');
   assert.equal(orderStatusAfterRefund('REVIEW', 100, 0), 'REVIEW');
+  assert.equal(orderStatusAfterRefund('REVIEW', 100, 50), 'REVIEW', 'a partial refund does not settle a review');
+  assert.equal(orderStatusAfterRefund('REVIEW', 100, 100), 'REFUNDED');
   assert.equal(refundableOre({ status: 'PAID', paidOre: 10000, refundedOre: 2000, refundReservedOre: 3000 }), 5000);
   assert.equal(refundableOre({ status: 'REVIEW', paidOre: 100, refundedOre: 0, refundReservedOre: 0 }), 100);
   assert.equal(refundableOre({ status: 'AWAITING_PAYMENT', paidOre: 0, refundedOre: 0, refundReservedOre: 0 }), 0);
@@ -64,6 +66,7 @@ test('derived questions: retry only when unpaid with nothing open; a reviewed pa
   assert.equal(canRetry({ status: 'ABANDONED', openAttemptId: null }), false);
   assert.equal(showsReceipt({ status: 'REVIEW' }), false);
   assert.equal(showsReceipt({ status: 'PARTIALLY_REFUNDED' }), true);
+  assert.equal(showsReceipt({ status: 'REFUNDED', reviewReason: 'SEQR reports 100 öre paid' }), false, 'refunded without being accepted');
 });
 
 test('the tables: final states have no way out, and transition() refuses moves the table does not allow', async () => {

@@ -23,6 +23,7 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
   const paid = showsReceipt(order) ? order.attempts.find((a) => a.ersReference !== null) : undefined;
 
   if (needsReview(order) || order.status === 'ABANDONED') {
+    // A payment under review is never shown as a receipt.
     const review = needsReview(order);
     return (
       <section className="done">

@@ -5,7 +5,7 @@ import { orderForAdmin } from '@/lib/admin/orders';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney, oreToDecimalString } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
-import { canCancel, needsReview, refundableOre } from '@/lib/payments';
+import { canAcceptReview, canCancel, needsReview, refundableOre } from '@/lib/payments';
 import { describeResultCode } from '@/lib/seqr';
 import { Flash } from '../../../flash';
 import { requireAdminPage } from '../../../session';
@@ -31,10 +31,12 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
         <section className="review-flag" role="alert" aria-labelledby="review-heading">
           <h2 id="review-heading">{t('admin.review.heading')}</h2>
           <p data-testid="review-reason">{order.reviewReason}</p>
-          <form method="post" action={`/admin/api/orders/${order.id}/accept`} className="inline-form">
-            <input type="hidden" name="csrf" value={session.csrf} />
-            <button type="submit" className="button-secondary">{t('admin.review.accept')}</button>
-          </form>
+          {canAcceptReview(order) && (
+            <form method="post" action={`/admin/api/orders/${order.id}/accept`} className="inline-form">
+              <input type="hidden" name="csrf" value={session.csrf} />
+              <button type="submit" className="button-secondary">{t('admin.review.accept')}</button>
+            </form>
+          )}
         </section>
       )}
       <dl className="receipt-facts">
