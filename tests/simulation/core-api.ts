@@ -25,6 +25,8 @@ export type SimCore = {
   refundOrder(orderId: string, amountOre: number, actor: string): Promise<{ ok: boolean; message: unknown }>;
   cancelOpenAttemptByMerchant(orderId: string): Promise<{ ok: boolean; message: unknown }>;
   sweepOnce(): Promise<number>;
+  /** The merchant accepts a payment under review as it is (back office). */
+  acceptReviewedPayment?(orderId: string, actor: string): Promise<{ ok: boolean; message: unknown }>;
 };
 
 export type CoreFactory = (ports: PaymentPorts) => SimCore;

@@ -48,6 +48,8 @@ export class Epoch {
 
   constructor(
     readonly id: number,
+    /** Which shop instance (slot) this process is: its events are held while that instance is frozen. */
+    readonly instance: number,
     private readonly host: EpochHost,
     /** Added to the world's time to make this process's clock (a few seconds either way). */
     public skewMs: number,
@@ -222,7 +224,7 @@ export function simulatedClock(epoch: Epoch, options: { trace: boolean }): Clock
             if (crash === 'after') epoch.kill('crash at the end of a sleep');
             resolve();
           },
-          { shopSide: true },
+          { instance: epoch.instance },
         );
       });
     },

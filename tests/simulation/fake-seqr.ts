@@ -81,6 +81,9 @@ export type SeqrCallInfo = {
   /** The request reached SEQR's model and was applied. */
   applied: boolean;
   reference?: string;
+  /** What the shop process saw: an answer (0 or a result code), no usable answer, or nothing (it died first). */
+  outcome?: 'answer' | 'transport';
+  failure?: TransportFailure;
 };
 
 // --- request building, as lib/seqr/client.ts does it (its helpers are private) -----------------
@@ -290,12 +293,16 @@ export class FakeSeqr {
         settled = true;
         timeout.cancel();
         sched.trace(`${tag} → ${failure}`);
+        if (epoch.alive) {
+          info.outcome = 'transport';
+          info.failure = failure;
+        }
         record({ failure });
         reject(new SeqrTransportError(operation, failure, detail));
       };
-      const timeout = sched.at(deadline, 'seqr deadline', () => fail('timeout'), { shopSide: true });
+      const timeout = sched.at(deadline, 'seqr deadline', () => fail('timeout'), { instance: epoch.instance });
       if (plan.kind === 'outage-refused') {
-        sched.after(plan.requestMs, 'seqr refused', () => fail('refused'), { shopSide: true });
+        sched.after(plan.requestMs, 'seqr refused', () => fail('refused'), { instance: epoch.instance });
         return;
       }
       if (plan.kind === 'request-lost' || plan.kind === 'outage-blackhole') return; // the deadline fails it
@@ -315,7 +322,7 @@ export class FakeSeqr {
         if (crash === 'after') epoch.kill(`crash after SEQR applied ${operation}`);
         if (plan.kind === 'answer-lost') {
           // The connection breaks after SEQR applied the request: at once, or silence until the deadline.
-          if (plan.answerMs % 2 === 0) sched.after(plan.answerMs, 'seqr reset', () => fail('network', 'socket hang up'), { shopSide: true });
+          if (plan.answerMs % 2 === 0) sched.after(plan.answerMs, 'seqr reset', () => fail('network', 'socket hang up'), { instance: epoch.instance });
           return;
         }
         const answerAt = sched.now + plan.answerMs;
@@ -328,6 +335,7 @@ export class FakeSeqr {
             if (plan.kind === 'garbled') return fail('invalid-response', 'The response has no result code.');
             settled = true;
             timeout.cancel();
+            if (epoch.alive) info.outcome = 'answer';
             try {
               const base = BaseResponseSchema.safeParse(out);
               if (!base.success) throw new SeqrTransportError(operation, 'invalid-response', 'The response has no result code.');
@@ -341,7 +349,7 @@ export class FakeSeqr {
               reject(error);
             }
           },
-          { shopSide: true },
+          { instance: epoch.instance },
         );
       });
     });
@@ -490,9 +498,9 @@ export class FakeSeqr {
             sched.trace(`${tag} → ${why}`);
             reject(new Error(`Looking up invoice ${clientInvoiceId} failed: ${why}.`));
           };
-          const timeout = sched.after(this.o.timeoutMs, 'lookup deadline', () => fail('timeout'), { shopSide: true });
+          const timeout = sched.after(this.o.timeoutMs, 'lookup deadline', () => fail('timeout'), { instance: epoch.instance });
           if (plan.kind === 'outage-refused') {
-            sched.after(plan.requestMs, 'lookup refused', () => fail('connection refused'), { shopSide: true });
+            sched.after(plan.requestMs, 'lookup refused', () => fail('connection refused'), { instance: epoch.instance });
             return;
           }
           if (plan.kind === 'request-lost' || plan.kind === 'outage-blackhole' || plan.kind === 'answer-lost') return;
@@ -522,7 +530,7 @@ export class FakeSeqr {
                 sched.trace(`${tag} → ${found.length} found`);
                 resolve(found);
               },
-              { shopSide: true },
+              { instance: epoch.instance },
             );
           });
         });

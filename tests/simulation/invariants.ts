@@ -31,6 +31,7 @@ export type OrderRow = {
   refundedOre: number;
   refundReservedOre?: number;
   paidCurrency?: string | null;
+  reviewReason?: string | null;
   openAttemptId: string | null;
   cartId: string | null;
 };
@@ -57,6 +58,10 @@ export type Book = {
   withLookup: boolean;
   shown: Map<string, { at: number; shopper: number }>;
   hostile: Map<string, string>;
+  /** Orders whose payment under review the merchant accepted. */
+  accepted: Set<string>;
+  /** Invoices whose updateInvoice ended without a usable answer that a live shop process saw (it knew it did not know). */
+  uncertainUpdates: Set<string>;
   /** Time in [from, to] during which the shop was down or frozen, or SEQR unreachable by schedule. */
   unavailableMs(from: number, to: number): number;
 };
@@ -208,11 +213,12 @@ export function checkContinuous(model: SandboxModel, snap: Snapshot, book: Book)
     const hostile = book.hostile.get(invoice.invoiceReference);
     const what = `${label(order)}, invoice ${invoice.invoiceReference}`;
     if (hostile) {
+      if (book.accepted.has(order.id)) continue;
       if (order.status === 'PAID' || (order.refundedOre === 0 && order.status !== 'REVIEW')) {
         fail('review', `${what}: SEQR took ${hostile} for an invoice of ${attempt.amountOre} öre, and the order is ${order.status} (it must be REVIEW, never a normal receipt)`);
       }
-    } else if (order.status === 'REVIEW') {
-      fail('review', `${what}: SEQR took exactly the invoice's amount, yet the order is REVIEW`);
+    } else if (order.status === 'REVIEW' && modelPaid(invoice).ore === order.totalOre && modelPaid(invoice).currency === 'SEK') {
+      fail('review', `${what}: SEQR took exactly the order's total (${order.totalOre} öre), yet the order is REVIEW (${order.reviewReason ?? 'no reason given'})`);
     }
   }
   return failures;
@@ -281,6 +287,13 @@ export function checkFinal(model: SandboxModel, snap: Snapshot, book: Book): Fai
     if (!PAID_FAMILY.has(order.status) && order.status !== 'REVIEW') fail('paid-recorded', `${what}: paid at SEQR and in the attempt, but the order is ${order.status}`);
     if (attempt.ersReference !== invoice.ersReference) fail('paid-recorded', `${what}: the shop stored payment reference ${attempt.ersReference}, SEQR's is ${invoice.ersReference}`);
     const paid = modelPaid(invoice);
+    // What the customer paid for is what the shop holds as the order, unless SEQR took another
+    // amount (hostile), or the shop knew that an update of the invoice might or might not have
+    // reached SEQR and left the payment for the merchant to review.
+    const excused = book.hostile.has(invoice.invoiceReference) || ((order.status === 'REVIEW' || !!order.reviewReason) && book.uncertainUpdates.has(invoice.invoiceReference));
+    if (!excused && paid.ore !== order.totalOre) {
+      fail('paid-as-ordered', `${what}: the customer paid ${paid.ore} öre for SEQR's invoice (version ${invoice.version}), but the shop's order totals ${order.totalOre} öre (attempt amount ${attempt.amountOre}; order ${order.status}${order.reviewReason ? `: ${order.reviewReason}` : ''})`);
+    }
     if (order.paidOre !== paid.ore) fail('totals', `${what}: the shop says ${order.paidOre} öre paid, SEQR took ${paid.ore} öre ${paid.currency}`);
     if (order.paidCurrency !== undefined && order.paidCurrency !== null && order.paidCurrency.trim() !== paid.currency) {
       fail('totals', `${what}: the shop says paid in ${order.paidCurrency}, SEQR took ${paid.currency}`);
@@ -288,7 +301,7 @@ export function checkFinal(model: SandboxModel, snap: Snapshot, book: Book): Fai
 
     // Receipts: exactly one with a lookup; without one, a missing receipt is recorded as unknown.
     const receipts = paymentReceipts(invoice);
-    const review = order.status === 'REVIEW' || book.hostile.has(invoice.invoiceReference);
+    const review = order.status === 'REVIEW' || !!order.reviewReason || (book.hostile.has(invoice.invoiceReference) && !book.accepted.has(order.id));
     if (!review) {
       if (book.withLookup) {
         if (receipts !== 1) fail('one-receipt', `${what}: SEQR holds ${receipts} payment receipts at the end (the core has an invoice lookup: exactly one); receiptStatus ${attempt.receiptStatus ?? '?'}`);

@@ -55,6 +55,16 @@ type ShopperRun = {
 
 type Interval = { from: number; to?: number };
 
+/** One shop instance (a machine running the shop): its current process, clock and freeze. */
+type Instance = {
+  slot: number;
+  current: { epoch: Epoch; core: SimCore } | undefined;
+  skewMs: number;
+  frozenUntil: number | undefined;
+  held: { label: string; run: () => void }[];
+  restartPending: { cancel(): void } | undefined;
+};
+
 export async function runSeed(seed: number, options: RunOptions): Promise<RunResult> {
   const schedule = makeSchedule(seed);
   options.tweak?.(schedule);
@@ -66,17 +76,14 @@ class Simulation implements EpochHost {
   readonly sched: Scheduler;
   private readonly model: SandboxModel;
   private readonly fake: FakeSeqr;
-  private readonly r: Record<'customer' | 'notify' | 'crash' | 'restart' | 'merchant' | 'cart' | 'misc' | 'hostile', Prng>;
+  private readonly r: Record<'customer' | 'notify' | 'crash' | 'restart' | 'merchant' | 'cart' | 'misc' | 'hostile' | 'balancer', Prng>;
   private readonly ids;
-  private current: { epoch: Epoch; core: SimCore } | undefined;
+  private readonly instances: Instance[];
   private epochs = 0;
   private dbOps = 0;
   private crashes = 0;
-  private skewMs: number;
-  private frozenUntil: number | undefined;
-  private held: { label: string; run: () => void }[] = [];
+  /** When no shop instance could serve (all down or frozen). */
   private down: Interval[] = [];
-  private restartPending: { cancel(): void } | undefined;
   private quiet = false;
   private quietAt: number;
   private hardEnd: number;
@@ -86,6 +93,7 @@ class Simulation implements EpochHost {
   private shoppers: ShopperRun[] = [];
   private shown = new Map<string, { at: number; shopper: number }>();
   private hostile = new Map<string, string>();
+  private accepted = new Set<string>();
   private tracked = new Set<string>();
   private calls = new Map<number, { label: string; epoch: Epoch }>();
   private callSeq = 0;
@@ -110,6 +118,7 @@ class Simulation implements EpochHost {
       cart: root.fork('cart'),
       misc: root.fork('misc'),
       hostile: root.fork('hostile'),
+      balancer: root.fork('balancer'),
     };
     this.ids = seededIds(root.fork('ids'));
     const state = emptyState();
@@ -131,7 +140,7 @@ class Simulation implements EpochHost {
       timeoutMs: schedule.settings.seqrTimeoutMs,
       purgeFinalAfterMs: schedule.purgeFinalAfterMs,
     });
-    this.skewMs = schedule.initialSkewMs;
+    this.instances = schedule.skewsMs.map((skewMs, slot) => ({ slot, current: undefined, skewMs, frozenUntil: undefined, held: [], restartPending: undefined }));
     this.quietAt = SIM_START + schedule.activityEndsAt;
     this.hardEnd = this.quietAt + Math.max(schedule.settings.ttlMs, schedule.model.invoiceTtlS * 1000) + 150_000;
   }
@@ -152,15 +161,15 @@ class Simulation implements EpochHost {
 
   // --- the shop process ---------------------------------------------------------------------------
 
-  private boot(): void {
-    this.restartPending = undefined;
+  private boot(instance: Instance): void {
+    instance.restartPending = undefined;
     const id = ++this.epochs;
     const s = this.schedule;
     const crash =
       !this.quiet && this.crashes < s.maxCrashes && this.r.crash.chance(s.crashChance)
         ? { atCall: this.r.crash.range(1, 350), when: this.r.crash.pick(['before', 'after'] as const) }
         : undefined;
-    const epoch = new Epoch(id, this, this.skewMs, crash);
+    const epoch = new Epoch(id, instance.slot, this, instance.skewMs, crash);
     const ports: PaymentPorts = {
       db: crashableDb(this.options.db.prisma, epoch, { trace: true }),
       seqr: this.fake.port(epoch),
@@ -171,26 +180,29 @@ class Simulation implements EpochHost {
       log: (line) => this.trace(`[e${id}] log ${line}`),
     };
     const core = this.options.createCore(ports);
-    this.current = { epoch, core };
-    this.closeDown();
-    this.trace(`boot shop process e${id}, clock ${this.skewMs >= 0 ? '+' : ''}${this.skewMs} ms${crash ? `, will crash at port call ${crash.atCall} (${crash.when})` : ''}`);
-    if (id > 1) this.stats.restarts!++;
-    // The sweeper loop, as the process's boot starts it.
+    instance.current = { epoch, core };
+    this.updateAvailability();
+    this.trace(`boot shop process e${id} on instance ${instance.slot}, clock ${instance.skewMs >= 0 ? '+' : ''}${instance.skewMs} ms${crash ? `, will crash at port call ${crash.atCall} (${crash.when})` : ''}`);
+    if (id > this.instances.length) this.stats.restarts!++;
+    // The sweeper loop as lib/payments/sweeper.ts startSweeperLoop runs it (in simulated time): a
+    // pass every interval; a pass stuck on slow SEQR calls goes on in the background while the next
+    // starts one interval later.
     void (async () => {
       try {
-        await ports.clock.sleep(this.r.misc.range(0, s.sweepEveryMs));
+        await ports.clock.sleep(s.sweepEveryMs + this.r.misc.range(0, 200));
         while (epoch.alive) {
-          const started = this.sched.now;
-          try {
-            const worked = await core.sweepOnce();
-            if (worked > 0) this.trace(`[e${id}] sweep pass worked on ${worked}`);
-          } catch (error) {
-            if (isSimulatedCrash(error) || !epoch.alive) return;
-            this.stats.coreErrors!++;
-            this.fail('no-500', `sweepOnce threw: ${describeError(error)}`);
-          }
-          if (this.sched.now - started > 30_000) this.trace(`[e${id}] sweep pass took ${((this.sched.now - started) / 1000).toFixed(1)} s`);
-          await ports.clock.sleep(s.sweepEveryMs + this.r.misc.range(0, 100));
+          const pass = core
+            .sweepOnce()
+            .then((worked) => {
+              if (worked > 0) this.trace(`[e${id}] sweep pass worked on ${worked}`);
+            })
+            .catch((error: unknown) => {
+              if (isSimulatedCrash(error) || !epoch.alive) return;
+              this.stats.coreErrors!++;
+              this.fail('no-500', `sweepOnce threw: ${describeError(error)}`);
+            });
+          await Promise.race([pass, ports.clock.sleep(s.sweepEveryMs)]);
+          await ports.clock.sleep(s.sweepEveryMs + this.r.misc.range(0, 50));
         }
       } catch (error) {
         if (!isSimulatedCrash(error) && epoch.alive) this.fail('harness', `sweeper loop: ${describeError(error)}`);
@@ -200,44 +212,48 @@ class Simulation implements EpochHost {
 
   onDeath(epoch: Epoch, why: string): void {
     this.trace(`shop process e${epoch.id} died: ${why}`);
-    this.dbOps += epoch.dbOps;
-    if (this.current?.epoch !== epoch || this.ended) return;
+    const instance = this.instances[epoch.instance]!;
+    if (instance.current?.epoch !== epoch || this.ended) return;
     this.stats.crashes!++;
-    this.current = undefined;
+    this.dbOps += epoch.dbOps;
+    instance.current = undefined;
     this.crashes++;
-    this.openDown();
-    if (this.frozenUntil !== undefined) this.unfreeze();
+    if (instance.frozenUntil !== undefined) this.unfreeze(instance);
+    this.updateAvailability();
     const r = this.r.restart;
     const downtime = this.quiet ? r.range(100, 1500) : r.weighted([[r.range(20, 500), 3], [r.range(500, 3000), 3], [r.range(3000, 10_000), 2], [r.range(10_000, 30_000), 1]]);
-    this.restartPending = this.sched.after(downtime, 'restart', () => this.boot());
+    instance.restartPending = this.sched.after(downtime, 'restart', () => this.boot(instance));
   }
 
-  private openDown() {
+  /** The shop is available while some instance is up and not frozen. */
+  private updateAvailability() {
+    const available = this.instances.some((i) => i.current && i.frozenUntil === undefined);
     const last = this.down[this.down.length - 1];
-    if (!last || last.to !== undefined) this.down.push({ from: this.sched.now });
+    const open = last !== undefined && last.to === undefined;
+    if (!available && !open) this.down.push({ from: this.sched.now });
+    if (available && open) last.to = this.sched.now;
   }
 
-  private closeDown() {
-    const last = this.down[this.down.length - 1];
-    if (last && last.to === undefined && this.current && this.frozenUntil === undefined) last.to = this.sched.now;
+  private live(): Instance[] {
+    return this.instances.filter((i) => i.current !== undefined);
   }
 
-  private freeze(ms: number) {
-    if (!this.current || this.frozenUntil !== undefined) return;
-    this.frozenUntil = this.sched.now + ms;
-    this.openDown();
-    this.trace(`shop process e${this.current.epoch.id} frozen for ${ms} ms`);
-    this.sched.after(ms, 'unfreeze', () => this.unfreeze());
+  private freeze(instance: Instance, ms: number) {
+    if (!instance.current || instance.frozenUntil !== undefined) return;
+    instance.frozenUntil = this.sched.now + ms;
+    this.updateAvailability();
+    this.trace(`shop process e${instance.current.epoch.id} (instance ${instance.slot}) frozen for ${ms} ms`);
+    this.sched.after(ms, 'unfreeze', () => this.unfreeze(instance));
   }
 
-  private unfreeze() {
-    if (this.frozenUntil === undefined) return;
-    this.frozenUntil = undefined;
-    this.trace(`shop unfrozen (${this.held.length} held events)`);
-    this.closeDown();
-    const held = this.held;
-    this.held = [];
-    for (const event of held) this.sched.at(this.sched.now, event.label, event.run, { shopSide: true });
+  private unfreeze(instance: Instance) {
+    if (instance.frozenUntil === undefined) return;
+    instance.frozenUntil = undefined;
+    this.trace(`instance ${instance.slot} unfrozen (${instance.held.length} held events)`);
+    this.updateAvailability();
+    const held = instance.held;
+    instance.held = [];
+    for (const event of held) this.sched.at(this.sched.now, event.label, event.run, { instance: instance.slot });
   }
 
   /** Time in [from, to] with the shop down or frozen, or SEQR unreachable by schedule. */
@@ -261,13 +277,21 @@ class Simulation implements EpochHost {
    * held while it is frozen, refused while it is down, and its answer is lost if the process dies.
    */
   private invoke<T>(label: string, work: (core: SimCore) => Promise<T>, handlers: { ok?: (value: T) => void; done?: () => void } = {}): void {
+    // The load balancer sends the request to an instance that is up (it cannot tell a frozen one).
+    const live = this.live();
+    if (live.length === 0) {
+      this.trace(`→ ${label}: refused (shop down)`);
+      handlers.done?.();
+      return;
+    }
+    const instance = live.length === 1 ? live[0]! : this.r.balancer.pick(live);
     this.sched.at(
       this.sched.now,
       label,
       () => {
-        const current = this.current;
+        const current = instance.current;
         if (!current) {
-          this.trace(`→ ${label}: refused (shop down)`);
+          this.trace(`→ ${label}: connection reset (instance ${instance.slot} went down)`);
           handlers.done?.();
           return;
         }
@@ -308,7 +332,7 @@ class Simulation implements EpochHost {
           },
         );
       },
-      { shopSide: true },
+      { instance: instance.slot },
     );
   }
 
@@ -343,6 +367,12 @@ class Simulation implements EpochHost {
     });
     for (const change of plan.cartChanges) this.sched.at(this.t(change.at), 'cart change', () => this.changeCart(s, change.change, change.checkoutAgain));
     for (const m of plan.merchant) this.sched.at(this.t(m.at), 'merchant', () => this.merchant(s, m.action));
+    if (plan.returnAt !== undefined) {
+      this.sched.at(this.t(plan.returnAt), 'shopper comes back', () => {
+        this.trace(`shopper ${plan.index} comes back to the cart`);
+        this.checkout(s);
+      });
+    }
   }
 
   private checkout(s: ShopperRun) {
@@ -471,7 +501,7 @@ class Simulation implements EpochHost {
   }
 
   private changeCart(s: ShopperRun, change: CartChange, checkoutAgain: boolean) {
-    if (!this.current || this.frozenUntil !== undefined) {
+    if (!this.instances.some((i) => i.current && i.frozenUntil === undefined)) {
       this.trace(`shopper ${s.plan.index}: cart change ${change} not possible (shop down)`);
       return;
     }
@@ -540,6 +570,12 @@ class Simulation implements EpochHost {
       const left = order.paidOre - order.refundedOre - order.reserved;
       const paid = ['PAID', 'PARTIALLY_REFUNDED', 'REVIEW'].includes(order.status);
       const refund = (amount: number, tag: string) => this.invoke(`refund ${amount} (${tag}) s${s.plan.index}`, (core) => core.refundOrder(order.id, amount, 'admin'));
+      if (order.status === 'REVIEW' && pick % 2 === 0) {
+        // The merchant looks at the payment under review and accepts it as it is. (Counted as
+        // accepted from the request on: its answer may be lost after it committed.)
+        this.accepted.add(order.id);
+        return this.invoke(`accept review s${s.plan.index}`, (core) => core.acceptReviewedPayment?.(order.id, 'admin') ?? Promise.resolve({ ok: false, message: 'no acceptReviewedPayment' }));
+      }
       if (action === 'cancel' || !paid) {
         if (order.status === 'AWAITING_PAYMENT' && order.openAttemptId) this.invoke(`merchant cancel s${s.plan.index}`, (core) => core.cancelOpenAttemptByMerchant(order.id));
         return;
@@ -622,15 +658,17 @@ class Simulation implements EpochHost {
     const s = this.schedule;
     return {
       now: this.sched.now,
-      shopNow: this.sched.now + (this.current?.epoch.skewMs ?? this.skewMs),
+      shopNow: this.sched.now + Math.min(...this.instances.map((i) => i.skewMs)),
       ttlMs: s.settings.ttlMs,
       seqrTimeoutMs: s.settings.seqrTimeoutMs,
       sweepEveryMs: s.sweepEveryMs,
       confirmWindowMs: s.model.confirmWindowS * 1000,
-      maxSkewMs: 5500,
+      maxSkewMs: Math.max(...this.instances.map((i) => Math.abs(i.skewMs))) + 500,
       withLookup: s.withLookup,
       shown: this.shown,
       hostile: this.hostile,
+      accepted: this.accepted,
+      uncertainUpdates: new Set(this.fake.log.filter((c) => c.operation === 'updateInvoice' && c.outcome === 'transport' && c.failure !== 'refused' && c.reference).map((c) => c.reference!)),
       unavailableMs: (a, b) => this.unavailableMs(a, b),
     };
   }
@@ -667,11 +705,13 @@ class Simulation implements EpochHost {
     this.quiet = true;
     this.fake.faultsOn = false;
     this.trace('quiet period: no more faults, crashes or shoppers; the shop comes up and settles');
-    if (this.current) this.current.epoch.crash = undefined;
-    if (this.frozenUntil !== undefined) this.unfreeze();
-    if (!this.current && this.restartPending) {
-      this.restartPending.cancel();
-      this.restartPending = this.sched.after(this.r.restart.range(100, 1500), 'restart', () => this.boot());
+    for (const instance of this.instances) {
+      if (instance.current) instance.current.epoch.crash = undefined;
+      if (instance.frozenUntil !== undefined) this.unfreeze(instance);
+      if (!instance.current && instance.restartPending) {
+        instance.restartPending.cancel();
+        instance.restartPending = this.sched.after(this.r.restart.range(100, 1500), 'restart', () => this.boot(instance));
+      }
     }
     this.settleCheck();
   }
@@ -690,13 +730,16 @@ class Simulation implements EpochHost {
   }
 
   private isSettled(snap: Snapshot): boolean {
-    if (!this.current || this.frozenUntil !== undefined) return false;
+    if (this.instances.some((i) => !i.current || i.frozenUntil !== undefined)) return false;
     if (this.model.state.invoices.some((i) => ['ISSUED', 'PENDING_ISSUER_ACKNOWLEDGE', 'RESERVED'].includes(i.status) || (i.status === 'PAID' && !i.confirmed))) return false;
     if (snap.attempts.some((a) => a.status === 'CREATED' || a.status === 'ISSUED')) return false;
-    if (snap.attempts.some((a) => a.status === 'PAID' && (a.receiptStatus === 'NOT_SENT' || a.receiptStatus === 'SENDING'))) {
-      const reviewOnly = snap.attempts.filter((a) => a.status === 'PAID' && (a.receiptStatus === 'NOT_SENT' || a.receiptStatus === 'SENDING')).every((a) => snap.orders.find((o) => o.id === a.orderId)?.status === 'REVIEW');
-      if (!reviewOnly) return false;
-    }
+    // Receipts wait for the merchant while a payment needs review: not the shop's to settle.
+    const underReview = (orderId: string) => {
+      const order = snap.orders.find((o) => o.id === orderId);
+      return order?.status === 'REVIEW' || !!order?.reviewReason;
+    };
+    if (snap.attempts.some((a) => a.status === 'PAID' && a.receiptStatus === 'SENDING')) return false;
+    if (snap.attempts.some((a) => a.status === 'PAID' && a.receiptStatus === 'NOT_SENT' && !underReview(a.orderId))) return false;
     if (snap.refunds.some((r) => r.status === 'PENDING' || r.status === 'UNKNOWN')) return false;
     if ([...this.calls.values()].some((c) => c.epoch.alive)) return false;
     return true;
@@ -708,19 +751,21 @@ class Simulation implements EpochHost {
     for (const line of describeSchedule(s)) this.trace(`schedule: ${line}`);
     await this.options.db.reset();
     for (const plan of s.shoppers) this.sched.at(this.t(plan.checkoutAt), 'shopper arrives', () => this.startShopper(plan));
-    for (const at of s.kills) this.sched.at(this.t(at), 'kill -9', () => this.current?.epoch.kill('kill -9'));
-    for (const f of s.freezes) this.sched.at(this.t(f.at), 'freeze', () => this.freeze(f.ms));
+    const target = (slot: number) => this.instances[slot % this.instances.length]!;
+    for (const k of s.kills) this.sched.at(this.t(k.at), 'kill -9', () => target(k.instance).current?.epoch.kill('kill -9'));
+    for (const f of s.freezes) this.sched.at(this.t(f.at), 'freeze', () => this.freeze(target(f.instance), f.ms));
     for (const j of s.clockJumps) {
       this.sched.at(this.t(j.at), 'clock jump', () => {
-        this.skewMs += j.deltaMs;
-        if (this.current) this.current.epoch.skewMs = this.skewMs;
-        this.trace(`the shop's clock jumps ${j.deltaMs} ms (now ${this.skewMs} ms off)`);
+        const instance = target(j.instance);
+        instance.skewMs += j.deltaMs;
+        if (instance.current) instance.current.epoch.skewMs = instance.skewMs;
+        this.trace(`instance ${instance.slot}'s clock jumps ${j.deltaMs} ms (now ${instance.skewMs} ms off)`);
       });
     }
     for (const f of s.forged) this.sched.at(this.t(f.at), 'forged notification', () => this.forge(f.kind));
     this.sched.at(this.quietAt, 'quiet', () => this.beginQuiet());
     this.sched.after(1000, 'periodic check', () => this.periodicCheck());
-    this.boot();
+    for (const instance of this.instances) this.boot(instance);
 
     try {
       for (;;) {
@@ -743,9 +788,12 @@ class Simulation implements EpochHost {
         }
         const event = this.sched.take()!;
         this.sched.now = Math.max(this.sched.now, event.at);
-        if (event.shopSide && this.frozenUntil !== undefined) {
-          this.held.push(event);
-          continue;
+        if (event.instance !== undefined) {
+          const instance = this.instances[event.instance]!;
+          if (instance.frozenUntil !== undefined) {
+            instance.held.push(event);
+            continue;
+          }
         }
         this.sched.events++;
         event.run();
@@ -760,7 +808,10 @@ class Simulation implements EpochHost {
       this.fail('harness', describeError(error));
     } finally {
       this.ended = true;
-      this.current?.epoch.kill('end of run');
+      for (const instance of this.instances) {
+        if (instance.current) this.dbOps += instance.current.epoch.dbOps;
+        instance.current?.epoch.kill('end of run');
+      }
       this.fake.faultsOn = false;
       // Let the dead process unwind (its waits are rejected), and the harness tasks finish.
       for (let i = 0; i < 20 && this.harnessTasks > 0; i++) await this.sched.quiesce();

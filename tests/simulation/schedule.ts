@@ -27,6 +27,8 @@ export type ShopperPlan = {
   samePhone: boolean;
   cartChanges: { at: number; change: CartChange; checkoutAgain: boolean }[];
   merchant: { at: number; action: MerchantAction }[];
+  /** The shopper comes back later and checks out again (a new order if the old one was abandoned). */
+  returnAt?: number;
 };
 
 export type Schedule = {
@@ -46,10 +48,12 @@ export type Schedule = {
   /** Per process epoch: chance of a crash at a random port call, and its range. */
   crashChance: number;
   maxCrashes: number;
-  kills: number[];
-  freezes: { at: number; ms: number }[];
-  clockJumps: { at: number; deltaMs: number }[];
-  initialSkewMs: number;
+  /** kill -9 of the process on an instance (slot). */
+  kills: { at: number; instance: number }[];
+  freezes: { at: number; ms: number; instance: number }[];
+  clockJumps: { at: number; deltaMs: number; instance: number }[];
+  /** One shop instance per entry (two share the database: a load balancer spreads the requests), with its clock's offset. */
+  skewsMs: number[];
   shoppers: ShopperPlan[];
   /** After this, faults stop and the world settles (quiet period). */
   activityEndsAt: number;
@@ -128,15 +132,15 @@ export function makeSchedule(seed: number): Schedule {
       merchant,
     });
   }
-  const kills: number[] = [];
-  for (let i = r.weighted([[0, 6], [1, 3], [2, 1]]); i > 0; i--) kills.push(r.range(0, activityEndsAt));
+  const kills: Schedule['kills'] = [];
+  for (let i = r.weighted([[0, 6], [1, 3], [2, 1]]); i > 0; i--) kills.push({ at: r.range(0, activityEndsAt), instance: 0 });
   const freezes: Schedule['freezes'] = [];
-  if (r.chance(0.15)) freezes.push({ at: r.range(0, activityEndsAt), ms: r.pick([1000, 4000, 12_000, 25_000]) });
+  if (r.chance(0.15)) freezes.push({ at: r.range(0, activityEndsAt), ms: r.pick([1000, 4000, 12_000, 25_000]), instance: 0 });
   const clockJumps: Schedule['clockJumps'] = [];
-  if (r.chance(0.15)) clockJumps.push({ at: r.range(0, activityEndsAt), deltaMs: r.pick([-4000, -1500, 1500, 4000]) });
+  if (r.chance(0.15)) clockJumps.push({ at: r.range(0, activityEndsAt), deltaMs: r.pick([-4000, -1500, 1500, 4000]), instance: 0 });
   const forged: Schedule['forged'] = [];
   for (let i = r.weighted([[0, 5], [1, 3], [3, 1]]); i > 0; i--) forged.push({ at: r.range(0, activityEndsAt), kind: r.pick(['random', 'other-attempt'] as const) });
-  return {
+  const schedule: Schedule = {
     seed,
     withLookup,
     settings: {
@@ -163,10 +167,22 @@ export function makeSchedule(seed: number): Schedule {
     kills,
     freezes,
     clockJumps,
-    initialSkewMs: r.pick([0, 0, -2500, 1200, 3000]),
+    skewsMs: [r.pick([0, 0, -2500, 1200, 3000])],
     shoppers,
     activityEndsAt,
   };
+  // Drawn last, so that adding them kept the single-instance schedules of earlier versions.
+  if (r.chance(0.25)) {
+    // A second shop instance on the same database, behind a load balancer.
+    schedule.skewsMs.push(r.pick([0, -1800, 2500]));
+    for (const event of [...schedule.kills, ...schedule.freezes, ...schedule.clockJumps]) event.instance = r.int(2);
+  }
+  // Orders abandoned within the run, and shoppers coming back to their cart.
+  if (r.chance(0.4)) schedule.settings.abandonAfterMs = r.pick([8000, 20_000]);
+  for (const shopper of schedule.shoppers) {
+    if (r.chance(0.25)) shopper.returnAt = Math.max(shopper.checkoutAt + 2000, activityEndsAt - r.range(0, 10_000));
+  }
+  return schedule;
 }
 
 export function describeSchedule(s: Schedule): string[] {
@@ -175,15 +191,16 @@ export function describeSchedule(s: Schedule): string[] {
     `seed ${s.seed}: ${s.withLookup ? 'with' : 'without'} invoice lookup; shop TTL ${sec(s.settings.ttlMs)}, SEQR timeout ${sec(s.settings.seqrTimeoutMs)}, sweeper every ${sec(s.sweepEveryMs)}; SEQR TTL ${s.model.invoiceTtlS}s (${s.model.apiMode} mode)`,
     `faults: ${Math.round(s.weather.faultRate * 100)}% of calls${s.weather.perOperation ? ` (${Object.entries(s.weather.perOperation).map(([op, rate]) => `${op} ${Math.round(rate * 100)}%`).join(', ')})` : ''}; outages ${s.outages.map((o) => `${o.mode} ${sec(o.from)}–${sec(o.to)}`).join(', ') || 'none'}; purge of final invoices ${s.purgeFinalAfterMs ? `after ${sec(s.purgeFinalAfterMs)}` : 'never'}; hostile payments ${Math.round(s.hostileChance * 100)}%`,
     `notifications: drop ${s.notifications.drop}, duplicate ${s.notifications.duplicate}, late ${s.notifications.late}; forged ${s.forged.map((f) => `${f.kind}@${sec(f.at)}`).join(', ') || 'none'}`,
-    `process: crash chance per epoch ${s.crashChance} (max ${s.maxCrashes}); kill -9 at ${s.kills.map(sec).join(', ') || 'never'}; freezes ${s.freezes.map((f) => `${sec(f.at)} for ${sec(f.ms)}`).join(', ') || 'none'}; clock ${s.initialSkewMs}ms off, jumps ${s.clockJumps.map((j) => `${j.deltaMs}ms@${sec(j.at)}`).join(', ') || 'none'}`,
+    `shop: ${s.skewsMs.length} instance(s), clocks ${s.skewsMs.map((ms) => `${ms}ms`).join(' / ')} off; crash chance per process ${s.crashChance} (max ${s.maxCrashes}); kill -9 ${s.kills.map((k) => `#${k.instance}@${sec(k.at)}`).join(', ') || 'never'}; freezes ${s.freezes.map((f) => `#${f.instance}@${sec(f.at)} for ${sec(f.ms)}`).join(', ') || 'none'}; clock jumps ${s.clockJumps.map((j) => `#${j.instance} ${j.deltaMs}ms@${sec(j.at)}`).join(', ') || 'none'}`,
   ];
   for (const p of s.shoppers) {
     lines.push(
       `shopper ${p.index}: checkout ${sec(p.checkoutAt)} [${p.lines.map((l) => `p${l.product}×${l.quantity}`).join(' ')}], polls every ${sec(p.pollEveryMs)} for ${sec(p.pageOpenMs)}, ${p.temper}, try-again ${p.retryChance}, ${p.samePhone ? 'same phone' : 'desktop'}` +
         `${p.cartChanges.length ? `; cart ${p.cartChanges.map((c) => `${c.change}${c.checkoutAgain ? '+checkout' : ''}@${sec(c.at)}`).join(', ')}` : ''}` +
-        `${p.merchant.length ? `; merchant ${p.merchant.map((m) => `${m.action}@${sec(m.at)}`).join(', ')}` : ''}`,
+        `${p.merchant.length ? `; merchant ${p.merchant.map((m) => `${m.action}@${sec(m.at)}`).join(', ')}` : ''}` +
+        `${p.returnAt !== undefined ? `; comes back ${sec(p.returnAt)}` : ''}`,
     );
   }
-  lines.push(`activity ends at ${sec(s.activityEndsAt)}, then a quiet period until everything settles`);
+  lines.push(`orders abandoned after ${sec(s.settings.abandonAfterMs)} idle; activity ends at ${sec(s.activityEndsAt)}, then a quiet period until everything settles`);
   return lines;
 }

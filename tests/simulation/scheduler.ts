@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 
 export type EventOptions = {
-  /** Runs inside the shop process: held back while the shop is frozen. */
-  shopSide?: boolean;
+  /** Runs inside this shop instance (its slot): held back while that instance is frozen. */
+  instance?: number;
 };
 
-type Timed = { at: number; seq: number; label: string; run: () => void; shopSide: boolean; cancelled: boolean };
+type Timed = { at: number; seq: number; label: string; run: () => void; instance: number | undefined; cancelled: boolean };
 
 export type EventHandle = { cancel(): void; readonly at: number };
 
@@ -117,7 +117,7 @@ export class Scheduler {
   }
 
   at(at: number, label: string, run: () => void, options: EventOptions = {}): EventHandle {
-    const item: Timed = { at: Math.max(at, this.now), seq: this.seq++, label, run, shopSide: options.shopSide ?? false, cancelled: false };
+    const item: Timed = { at: Math.max(at, this.now), seq: this.seq++, label, run, instance: options.instance, cancelled: false };
     this.heap.push(item);
     return {
       at: item.at,
@@ -140,7 +140,7 @@ export class Scheduler {
     return undefined;
   }
 
-  take(): { at: number; label: string; run: () => void; shopSide: boolean } | undefined {
+  take(): { at: number; label: string; run: () => void; instance: number | undefined } | undefined {
     for (let top = this.heap.pop(); top; top = this.heap.pop()) {
       if (!top.cancelled) return top;
     }

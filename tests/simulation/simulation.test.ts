@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SeqrResultError, SeqrTransportError } from '../../lib/seqr/errors';
 import { emptyState, seedState, SandboxModel } from '../../sandbox/model';
+import type { PaymentPorts } from '../../lib/payments/ports';
 import { loadCoreFactory, type CoreFactory } from './core-api';
 import { SimDatabase } from './database';
 import { crashableDb, Epoch, isSimulatedCrash, SimulatedCrash, simulatedClock, type EpochHost } from './epoch';
 import { FakeSeqr, type FaultWeather } from './fake-seqr';
 import { Prng } from './prng';
 import { runSeed } from './run';
+import type { Schedule } from './schedule';
 import { runSeedsInWorkers, type SeedOutcome } from './runner';
 import { Scheduler } from './scheduler';
 
@@ -88,7 +90,7 @@ describe('crashing ports', () => {
     const sched = new Scheduler(0);
     const h = host(sched);
     // Call 1: the cart insert; call 2 (the line insert) crashes before it reaches the database.
-    const epoch = new Epoch(1, h, 0, { atCall: 2, when: 'before' });
+    const epoch = new Epoch(1, 0, h, 0, { atCall: 2, when: 'before' });
     const prisma = crashableDb(db.prisma, epoch, { trace: true });
     const result = await prisma.$transaction(async (tx) => {
       await tx.cart.create({ data: { id: 'c'.repeat(32) } });
@@ -114,7 +116,7 @@ describe('crashing ports', () => {
   test('a crash after a statement applies it outside a transaction; raw SQL and batches are gated too', async () => {
     await db.reset();
     const sched = new Scheduler(0);
-    const epoch = new Epoch(1, host(sched), 0, { atCall: 3, when: 'after' });
+    const epoch = new Epoch(1, 0, host(sched), 0, { atCall: 3, when: 'after' });
     const prisma = crashableDb(db.prisma, epoch, { trace: true });
     await prisma.$queryRaw`SELECT 1`;
     await prisma.$transaction([prisma.cart.count()]);
@@ -126,7 +128,7 @@ describe('crashing ports', () => {
   test('another task\'s crash during an open transaction stops its commit, and pending sleeps are rejected', async () => {
     await db.reset();
     const sched = new Scheduler(0);
-    const epoch = new Epoch(1, host(sched), 0, undefined);
+    const epoch = new Epoch(1, 0, host(sched), 0, undefined);
     const prisma = crashableDb(db.prisma, epoch, { trace: true });
     const clock = simulatedClock(epoch, { trace: true });
     const sleeping = clock.sleep(1000);
@@ -150,7 +152,7 @@ describe('fake SEQR', () => {
     seedState(state, []);
     const model = new SandboxModel(state, { confirmWindowS: 20, invoiceTtlS: 60, reportDelayS: 3, apiMode: '2.10', strict: false }, () => sched.now);
     const fake = new FakeSeqr({ sched, model, faults: new Prng(1, 'f'), refs: new Prng(1, 'r'), weather, outages: [], timeoutMs: 3000 });
-    const epoch = new Epoch(1, { sched, writes: 0, onDeath() {} }, 0, undefined);
+    const epoch = new Epoch(1, 0, { sched, writes: 0, onDeath() {} }, 0, undefined);
     const drive = async <T>(promise: Promise<T>): Promise<T> => {
       let settled = false;
       const p = promise.finally(() => (settled = true));
@@ -211,7 +213,7 @@ describe('simulation', () => {
   after(() => db.close());
 
   test('the same seed replays the same run (same trace hash)', async () => {
-    for (const seed of [3, 8, 21]) {
+    for (const seed of [3, 8, 21, 225]) {
       const first = await runSeed(seed, { db, createCore });
       const second = await runSeed(seed, { db, createCore });
       assert.equal(second.hash, first.hash, `seed ${seed} is not deterministic`);
@@ -219,31 +221,47 @@ describe('simulation', () => {
     }
   });
 
-  test('catches a shop that cannot confirm payments', async () => {
-    // SEQR answers every getPaymentStatus with 94 before it reaches the model: paid invoices are
-    // reversed although shop and SEQR were up, and the paid-in-time invariant must say so.
-    const broken: CoreFactory = (ports) =>
-      createCore({
-        ...ports,
-        seqr: { ...ports.seqr, getPaymentStatus: (reference) => Promise.reject(new SeqrResultError('getPaymentStatus', 94, `refused ${reference}`)) },
-      });
-    let caught: string | undefined;
-    for (let seed = 1; seed <= 30 && !caught; seed++) {
-      const result = await runSeed(seed, {
-        db,
-        createCore: broken,
-        tweak: (s) => {
-          s.kills = [];
-          s.crashChance = 0;
-          s.outages = [];
-          s.freezes = [];
-          for (const p of s.shoppers) p.temper = 'payer';
-        },
-      });
-      caught = result.failures.find((f) => f.invariant === 'paid-in-time' || f.invariant === 'no-reversal')?.message;
-    }
-    assert.ok(caught, 'no seed caught the broken shop');
-  });
+  // The invariants catch a broken shop. Each mutant breaks one thing through the core's ports (the
+  // core itself stays the real one); some seed among the first few must fail with that invariant.
+  const mutants: { name: string; invariants: string[]; wrap: (ports: PaymentPorts) => PaymentPorts; tweak?: (s: Schedule) => void }[] = [
+    {
+      name: 'a shop that cannot confirm payments (every getPaymentStatus refused before SEQR)',
+      invariants: ['paid-in-time', 'no-reversal'],
+      wrap: (ports) => ({ ...ports, seqr: { ...ports.seqr, getPaymentStatus: async () => Promise.reject(new SeqrResultError('getPaymentStatus', 94)) } }),
+      tweak: (s) => {
+        s.kills = [];
+        s.crashChance = 0;
+        s.outages = [];
+        s.freezes = [];
+        for (const p of s.shoppers) p.temper = 'payer';
+      },
+    },
+    {
+      name: 'a shop that sends every receipt twice',
+      invariants: ['one-receipt'],
+      wrap: (ports) => ({ ...ports, seqr: { ...ports.seqr, submitPaymentReceipt: async (ref, doc, o) => (await ports.seqr.submitPaymentReceipt(ref, doc, o), ports.seqr.submitPaymentReceipt(ref, doc, o)) } }),
+    },
+    {
+      name: 'a shop told "refused" for refunds SEQR made',
+      invariants: ['refunds-match'],
+      wrap: (ports) => ({ ...ports, seqr: { ...ports.seqr, refundPayment: async (ref, r, o) => (await ports.seqr.refundPayment(ref, r, o), Promise.reject(new SeqrResultError('refundPayment', 99))) } }),
+    },
+    {
+      name: 'a shop whose cancelInvoice never reaches SEQR but reports success',
+      invariants: ['payable-invoices'],
+      wrap: (ports) => ({ ...ports, seqr: { ...ports.seqr, cancelInvoice: async () => {} } }),
+    },
+  ];
+  for (const mutant of mutants) {
+    test(`catches ${mutant.name}`, async () => {
+      let caught: string | undefined;
+      for (let seed = 1; seed <= 25 && !caught; seed++) {
+        const result = await runSeed(seed, { db, createCore: (ports) => createCore(mutant.wrap(ports)), tweak: mutant.tweak });
+        caught = result.failures.find((f) => mutant.invariants.includes(f.invariant))?.message;
+      }
+      assert.ok(caught, `no seed caught ${mutant.name}`);
+    });
+  }
 
   test(`${Number(process.env.SIM_SEEDS ?? 1000)} seeds of the real payment core keep every invariant`, async () => {
     const count = Number(process.env.SIM_SEEDS ?? 1000);
