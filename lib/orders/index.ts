@@ -150,7 +150,11 @@ export function orderLinesFromCart(cart: CartView): OrderLineView[] {
 }
 
 /** db, clock and token source default to the process's; lib/payments passes its ports. */
-export type UpsertOptions = { db?: PrismaClient; now?: Date; newToken?: () => string };
+export type UpsertOptions = {
+  db?: PrismaClient;
+  now?: Date;
+  newToken?: () => string;
+};
 
 export async function upsertOrderFromCart(cartId: string, options: UpsertOptions = {}): Promise<{ orderId: string; changed: boolean } | null> {
   const db = options.db ?? getDb();
@@ -174,6 +178,9 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
         existing.lines.length === lines.length &&
         existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
       if (same) return { orderId: existing.id, changed: false };
+      // An open invoice asks for the order as it is: only lib/payments' cart sync changes it then,
+      // together with the invoice (applyOrderSnapshot).
+      if (existing.openAttemptId) return { orderId: existing.id, changed: false };
       await tx.orderLine.deleteMany({ where: { orderId: existing.id } });
       await tx.order.update({
         where: { id: existing.id },
@@ -219,4 +226,16 @@ export async function appendOrderEvent(orderId: string, event: OrderEventInput &
 
 export async function listOrderEvents(orderId: string) {
   return getDb().orderEvent.findMany({ where: { orderId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+}
+
+/** What an order becomes after a cart change: totals and lines (a snapshot, JSON-safe). */
+export type OrderSnapshot = { totalOre: number; taxOre: number; lines: OrderLineView[] };
+
+/** Give an order new contents (lib/payments, once SEQR has the matching invoice update). */
+export async function applyOrderSnapshot(tx: Prisma.TransactionClient, orderId: string, snapshot: OrderSnapshot, now: Date): Promise<void> {
+  const products = await tx.product.findMany({ where: { sku: { in: snapshot.lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
+  await tx.orderLine.deleteMany({ where: { orderId } });
+  await tx.orderLine.createMany({ data: snapshot.lines.map((line) => ({ ...line, orderId, productId: products.find((p) => p.sku === line.sku)?.id ?? null })) });
+  await tx.order.update({ where: { id: orderId }, data: { totalOre: snapshot.totalOre, taxOre: snapshot.taxOre, lastActivityAt: now } });
+  await tx.orderEvent.create({ data: { orderId, at: now, kind: 'NOTE', message: `The cart changed; the order now totals ${snapshot.totalOre} öre.` } });
 }

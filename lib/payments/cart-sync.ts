@@ -1,20 +1,28 @@
 // The cart of an order awaiting payment changed: bring the open invoice in step (updateInvoice), or
 // withdraw it (cancelInvoice) when it cannot be updated or the cart is empty. Never leaves two payable
-// invoices, and never lets the order's lines differ from what the invoice asks for.
+// invoices, and the order always holds what the invoice asks for. The attempt is marked before the
+// call (updatePendingSince, with the order it would become in pendingUpdate); the order takes the new
+// contents once SEQR has the update, or when a payment of the new amount shows that it arrived
+// (confirm.ts). A mark left behind (the shop stopped mid-call) tells the sweeper to withdraw that
+// invoice, whose amount is uncertain.
 import { loadOpenCart } from '../cart';
-import { findOrderById, orderLinesFromCart, upsertOrderFromCart, type OrderView } from '../orders';
+import { Prisma } from '../generated/prisma/client';
+import { applyOrderSnapshot, findOrderById, orderLinesFromCart, upsertOrderFromCart, type OrderSnapshot, type OrderView } from '../orders';
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { withdrawInvoice } from './cancel';
-import { loadAttempt, note, withSeqrLog, type Ctx } from './context';
+import { loadAttempt, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
 import { invoiceFor } from './issue';
 
-export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string): Promise<void> {
-  const upsert = () => upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
+/** An update mark older than the SEQR deadline plus this margin belongs to a call that is over. */
+export const UPDATE_SETTLE_MARGIN_MS = 5000;
+
+export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 0): Promise<void> {
+  const snapshot = () => upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
   const order = await ctx.db.order.findFirst({ where: { cartId, status: 'AWAITING_PAYMENT' }, orderBy: { createdAt: 'desc' }, select: { id: true, openAttemptId: true } });
   if (!order) return;
   const attempt = order.openAttemptId ? await loadAttempt(ctx, order.openAttemptId) : null;
   if (!attempt || attempt.status !== 'ISSUED' || !attempt.invoiceReference) {
-    if (!order.openAttemptId) await upsert(); // nothing payable: just re-snapshot
+    if (!order.openAttemptId) await snapshot(); // nothing payable: just re-snapshot
     return;
   }
   const reference = attempt.invoiceReference;
@@ -25,17 +33,54 @@ export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string): Promise
     return;
   }
   if (preview.totalOre === current.totalOre && JSON.stringify(preview.lines) === JSON.stringify(current.lines)) return;
+  // Claimed by compare-and-set: while another update of this invoice is in flight (a second tab),
+  // this one leaves it alone; that one looks at the cart again when it is done.
+  const pending: OrderSnapshot = { totalOre: preview.totalOre, taxOre: preview.taxOre, lines: preview.lines };
+  const { count } = await ctx.db.paymentAttempt.updateMany({
+    where: { id: attempt.id, status: 'ISSUED', updatePendingSince: null },
+    data: { updatePendingSince: ctx.clock.now(), pendingUpdate: pending as unknown as Prisma.InputJsonValue },
+  });
+  if (count !== 1) return;
   try {
     await withSeqrLog(ctx, order.id, (options) => ctx.seqr.updateInvoice(reference, invoiceFor(ctx, preview, attempt), options));
   } catch (error) {
     if (!isSeqrResultError(error) && !isSeqrTransportError(error)) throw error;
-    const outcome = await withdrawInvoice(ctx, attempt, 'CANCELED', 'The cart changed and the invoice could not be updated; the shop withdrew it.');
-    if (outcome === 'closed') await upsert();
+    // A result code, a refused connection or a SOAP fault: SEQR certainly did not apply it, and the
+    // order still holds what the invoice asks for. Otherwise the mark stays until the invoice ends.
+    const notApplied = isSeqrResultError(error) || error.failure === 'refused' || error.failure === 'soap-fault';
+    if (notApplied) await ctx.db.paymentAttempt.updateMany({ where: { id: attempt.id }, data: { updatePendingSince: null, pendingUpdate: DB_NULL } });
+    const outcome = await withdrawInvoice(ctx, (await loadAttempt(ctx, attempt.id)) ?? attempt, 'CANCELED', 'The cart changed and the invoice could not be updated; the shop withdrew it.');
+    if (outcome === 'closed') await snapshot(); // nothing payable now: the order follows the cart
     return;
   }
-  await upsert();
-  await ctx.db.paymentAttempt.updateMany({ where: { id: attempt.id, status: 'ISSUED' }, data: { amountOre: preview.totalOre } });
+  await ctx.db.$transaction((tx) => completePendingUpdate(tx, attempt, ctx.clock.now()));
   await note(ctx, order.id, `Invoice ${reference} updated to ${preview.totalOre} öre after a cart change.`);
+  // The cart may have changed again while SEQR was answering.
+  if (round < 3) await syncOpenInvoiceWithCart(ctx, cartId, round + 1);
+}
+
+const DB_NULL = Prisma.DbNull;
+
+/** SEQR has the invoice update (it answered, or a payment of the new amount arrived): the order takes it. */
+export async function completePendingUpdate(tx: Prisma.TransactionClient, attempt: { id: string; orderId: string }, now: Date): Promise<boolean> {
+  const row = await tx.paymentAttempt.findUnique({ where: { id: attempt.id }, select: { pendingUpdate: true, updatePendingSince: true } });
+  if (!row?.updatePendingSince || !row.pendingUpdate) return false;
+  const pending = row.pendingUpdate as unknown as OrderSnapshot;
+  const { count } = await tx.paymentAttempt.updateMany({
+    where: { id: attempt.id, updatePendingSince: row.updatePendingSince },
+    data: { amountOre: pending.totalOre, updatePendingSince: null, pendingUpdate: DB_NULL },
+  });
+  if (count !== 1) return false;
+  await applyOrderSnapshot(tx, attempt.orderId, pending, now);
+  return true;
+}
+
+/** Sweeper: an update mark whose call is over (the shop stopped mid-call): withdraw that invoice. */
+export async function settlePendingUpdate(ctx: Ctx, attempt: AttemptRow): Promise<boolean> {
+  if (attempt.status !== 'ISSUED' || !attempt.updatePendingSince) return false;
+  if (attempt.updatePendingSince.getTime() > ctx.clock.now().getTime() - ctx.settings.seqrTimeoutMs - UPDATE_SETTLE_MARGIN_MS) return false;
+  await withdrawInvoice(ctx, attempt, 'CANCELED', 'The shop stopped while updating the invoice after a cart change; it withdrew the invoice, whose amount was uncertain.');
+  return true;
 }
 
 /** What the order would look like with the cart's current contents (nothing is written). */

@@ -2,8 +2,9 @@
 // processes) and apply what SEQR says. PAID is applied with the order and the cart in one
 // transaction; a payment of another amount or currency puts the order in REVIEW.
 import { consumeCartForPaidOrder } from '../cart';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { isSeqrResultError, isSeqrTransportError, type PaymentStatus } from '../seqr';
+import { completePendingUpdate } from './cart-sync';
 import { closeAttempt } from './close-attempt';
 import { later, loadAttempt, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
 import { submitReceipt } from './receipt';
@@ -93,8 +94,15 @@ async function markPaid(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, re
   const now = ctx.clock.now();
   const paidAt = status.receipt?.paymentDate ?? now;
   return ctx.db.$transaction(async (tx) => {
+    const before = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, select: { currency: true } });
+    const invoiced = await tx.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id }, select: { amountOre: true, pendingUpdate: true } });
+    const paid = paidAmount(status, { ore: invoiced.amountOre, currency: before.currency });
+    // An invoice update in flight: a payment of the new amount shows SEQR had it, so the order takes
+    // the new contents now; a payment of the old amount means the update came too late.
+    const pendingTotal = (invoiced.pendingUpdate as { totalOre?: number } | null)?.totalOre;
+    if (pendingTotal !== undefined && paid.ore === pendingTotal && paid.ore !== invoiced.amountOre) await completePendingUpdate(tx, attempt, now);
     const order = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, include: { lines: true } });
-    const paid = paidAmount(status, { ore: attempt.amountOre, currency: order.currency });
+    const amountOre = (await tx.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id }, select: { amountOre: true } })).amountOre;
     const moved = await transition.attempt(tx, attempt, 'PAID', {
       from: OPEN_ATTEMPT,
       data: {
@@ -105,12 +113,14 @@ async function markPaid(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, re
         invoiceVersion: status.version,
         paidAmountOre: paid.ore,
         paidCurrency: paid.currency,
+        updatePendingSince: null,
+        pendingUpdate: Prisma.DbNull,
         customerTokens: status.customerTokens.length > 0 ? (status.customerTokens as Prisma.InputJsonValue) : undefined,
       },
       timeline: { at: now, message: `Paid, SEQR reference ${ersReference} (seen by ${reason}).` },
     });
     if (!moved) return false;
-    const verdict = judgePayment({ amountOre: attempt.amountOre, currency: order.currency, orderTotalOre: order.totalOre }, paid);
+    const verdict = judgePayment({ amountOre, currency: order.currency, orderTotalOre: order.totalOre }, paid);
     const to = verdict.kind === 'review' ? 'REVIEW' : 'PAID';
     const orderMoved = await transition.order(tx, order.id, to, {
       from: ['AWAITING_PAYMENT'],

@@ -19,6 +19,8 @@ export type CheckoutResult = { kind: 'started'; token: string; start: StartResul
 /** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
 async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string } = {}): Promise<CheckoutResult> {
   await syncOpenInvoiceWithCart(ctx, cartId); // an open invoice must match the cart before we reuse it
+  // While an invoice is still open (the sync could neither update nor withdraw it), the order keeps
+  // what that invoice asks for: the shopper is sent to it rather than to a changed order.
   const upserted = await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
   if (!upserted) return { kind: 'empty-cart' };
   const order = await ctx.db.order.update({
@@ -76,7 +78,7 @@ export function createPaymentCore(ports: PaymentPorts) {
     ports,
     checkoutCart: (cartId: string, details?: { email?: string }) => checkoutCart(ctx, cartId, details),
     retryPayment: (token: string) => retryPayment(ctx, token),
-    syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId),
+    syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId, 0),
     currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),
     finalizeOnReturn: (token: string) => finalizeOnReturn(ctx, token),
     handleNotification: (notificationToken: string) => handleNotification(ctx, notificationToken),

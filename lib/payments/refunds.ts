@@ -72,22 +72,27 @@ export async function refundOrder(ctx: Ctx, orderId: string, amountOre: number, 
     return { ok: false, message: { key: 'admin.refund.tooMuch', params: { left: formatMoney(left), paid: formatMoney(order.paidOre), refunded: formatMoney(order.refundedOre + order.refundReservedOre) } } };
   }
 
-  // Reserve: succeeds for one of two racing refunds when together they exceed what is left.
+  // Reserve the amount and record the refund in one transaction (a crash in between would leave a
+  // reservation with no refund to settle it). The conditional UPDATE succeeds for one of two racing
+  // refunds when together they exceed what is left.
   const now = ctx.clock.now();
-  const reserved = await db.$executeRaw(Prisma.sql`
-    UPDATE "Order" SET "refundReservedOre" = "refundReservedOre" + ${amountOre}, "updatedAt" = ${now}
-     WHERE "id" = ${orderId}::uuid AND "status" IN ('PAID', 'REVIEW', 'PARTIALLY_REFUNDED')
-       AND "refundedOre" + "refundReservedOre" + ${amountOre} <= "paidOre"`);
-  if (reserved !== 1) {
-    const fresh = await db.order.findUniqueOrThrow({ where: { id: orderId } });
-    return { ok: false, message: { key: 'admin.refund.raced', params: { left: formatMoney(refundableOre(fresh)) } } };
-  }
   // The clientReference doubles as the refund's cashierId: SEQR's transaction report names the
   // cashier of every transaction, which is how an unknown outcome is settled later.
   const clientReference = `${orderNumberLabel(order.number)}-R${order._count.refunds + 1}-${ctx.ids.token(4)}`;
-  const refund = await db.refund.create({
-    data: { orderId, attemptId: payment.id, amountOre, clientReference, cashierId: clientReference, sentAt: now, createdAt: now, nextCheckAt: new Date(now.getTime() + ctx.settings.seqrTimeoutMs + REFUND_SETTLE_GRACE_MS) },
+  const refund = await db.$transaction(async (tx) => {
+    const reserved = await tx.$executeRaw(Prisma.sql`
+      UPDATE "Order" SET "refundReservedOre" = "refundReservedOre" + ${amountOre}, "updatedAt" = ${now}
+       WHERE "id" = ${orderId}::uuid AND "status" IN ('PAID', 'REVIEW', 'PARTIALLY_REFUNDED')
+         AND "refundedOre" + "refundReservedOre" + ${amountOre} <= "paidOre"`);
+    if (reserved !== 1) return null;
+    return tx.refund.create({
+      data: { orderId, attemptId: payment.id, amountOre, clientReference, cashierId: clientReference, sentAt: now, createdAt: now, nextCheckAt: new Date(now.getTime() + ctx.settings.seqrTimeoutMs + REFUND_SETTLE_GRACE_MS) },
+    });
   });
+  if (!refund) {
+    const fresh = await db.order.findUniqueOrThrow({ where: { id: orderId } });
+    return { ok: false, message: { key: 'admin.refund.raced', params: { left: formatMoney(refundableOre(fresh)) } } };
+  }
   await note(ctx, orderId, `${actor} started a refund of ${formatMoney(amountOre)}.`);
 
   const records: SeqrCallRecord[] = [];
@@ -103,6 +108,11 @@ export async function refundOrder(ctx: Ctx, orderId: string, amountOre: number, 
       if (isSeqrResultError(error)) {
         await settleRefund(ctx, refund, { ok: false, resultCode: error.code, message: `SEQR refused the refund of ${formatMoney(amountOre)}: ${error.code} ${error.resultName}.` });
         return { ok: false, message: { key: 'admin.refund.refused', seqrCode: error.code } };
+      }
+      if (isSeqrTransportError(error) && error.failure === 'refused') {
+        // The connection was refused: the request never reached SEQR.
+        await settleRefund(ctx, refund, { ok: false, message: `SEQR could not be reached; nothing of ${formatMoney(amountOre)} was refunded.` });
+        return { ok: false, message: { key: 'admin.refund.notReached', params: { amount: formatMoney(amountOre) } } };
       }
       if (isSeqrTransportError(error)) {
         const why = `SEQR did not answer, so it is not known yet whether ${formatMoney(amountOre)} was refunded; the amount stays reserved until SEQR's transaction report settles it.`;

@@ -6,6 +6,7 @@
 // attempt is leased in the database before anyone works on it.
 import { abandonIdleOrders } from './abandon';
 import { expireAttempt } from './cancel';
+import { settlePendingUpdate } from './cart-sync';
 import { refreshAttempt } from './confirm';
 import { sentenceOf, type Ctx } from './context';
 import { settleReceiptClaim, submitReceipt, RECEIPT_SETTLE_MARGIN_MS } from './receipt';
@@ -84,6 +85,7 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
     inFlight.add(attempt.id);
     try {
       if (attempt.status === 'ISSUED') {
+        if (await settlePendingUpdate(ctx, attempt)) return;
         if (attempt.expiresAt <= now) await expireAttempt(ctx, attempt);
         else await refreshAttempt(ctx, attempt.id, 'sweeper');
       } else if (attempt.status === 'PAID') {

@@ -290,7 +290,9 @@ export function checkFinal(model: SandboxModel, snap: Snapshot, book: Book): Fai
     // What the customer paid for is what the shop holds as the order, unless SEQR took another
     // amount (hostile), or the shop knew that an update of the invoice might or might not have
     // reached SEQR and left the payment for the merchant to review.
-    const excused = book.hostile.has(invoice.invoiceReference) || ((order.status === 'REVIEW' || !!order.reviewReason) && book.uncertainUpdates.has(invoice.invoiceReference));
+    // (A payment the merchant accepted after review is the merchant's decision.)
+    const uncertain = book.uncertainUpdates.has(invoice.invoiceReference);
+    const excused = book.hostile.has(invoice.invoiceReference) || ((order.status === 'REVIEW' || !!order.reviewReason || book.accepted.has(order.id)) && uncertain);
     if (!excused && paid.ore !== order.totalOre) {
       fail('paid-as-ordered', `${what}: the customer paid ${paid.ore} öre for SEQR's invoice (version ${invoice.version}), but the shop's order totals ${order.totalOre} öre (attempt amount ${attempt.amountOre}; order ${order.status}${order.reviewReason ? `: ${order.reviewReason}` : ''})`);
     }

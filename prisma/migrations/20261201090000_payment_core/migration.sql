@@ -16,7 +16,9 @@ ADD COLUMN     "reviewReason" TEXT;
 -- AlterTable
 ALTER TABLE "PaymentAttempt" ADD COLUMN     "paidAmountOre" INTEGER,
 ADD COLUMN     "paidCurrency" CHAR(3),
-ADD COLUMN     "receiptStatus" "ReceiptStatus" NOT NULL DEFAULT 'NOT_SENT';
+ADD COLUMN     "receiptStatus" "ReceiptStatus" NOT NULL DEFAULT 'NOT_SENT',
+ADD COLUMN     "updatePendingSince" TIMESTAMPTZ(3),
+ADD COLUMN     "pendingUpdate" JSONB;
 
 -- AlterTable
 ALTER TABLE "Refund" ADD COLUMN     "cashierId" TEXT,
