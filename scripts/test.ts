@@ -1,4 +1,4 @@
-// `npm test`: every test, in order: unit, integration (real embedded database), the database tests
+// `npm test`: every test, in order: unit, integration (real embedded database), the simulation, the database tests
 // again on PostgreSQL, two shop instances on one PostgreSQL, then browser tests in Debian's Chromium.
 // What they need (Chromium, PHP, zeep and suds, PostgreSQL) is installed with apt when missing and we are root.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,8 @@ const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'fault
 const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'] },
   { name: 'integration (PGlite)', command: ['npm', 'run', '--silent', 'test:integration'] },
+  // The deterministic simulation of shop + SEQR: 1,000 seeds of the real payment core (README).
+  { name: 'simulation', command: [process.execPath, '--import', 'tsx', '--test', 'tests/simulation/simulation.test.ts'] },
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
   // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
   { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts'], postgres: true },
