@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import soap from 'soap';
 import { z } from 'zod';
-import { oreToDecimalString } from '../money';
 import { isSeqrResultError, isSeqrTransportError, SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from './errors';
 import { isResponseTooLarge, REPORT_RESPONSE_CAP_BYTES, RESPONSE_CAP_BYTES, startDeadline, wireOptions } from './http';
 import { describeResultCode } from './result-codes';
+import { amount, compact, invoiceXml, parameterMap, parseInput, requireText, SeqrInputError } from './wire';
 import {
   BaseResponseSchema,
   ExecuteReportResponseSchema,
@@ -21,7 +21,6 @@ import {
   RegisterTerminalResponseSchema,
   ReportInputSchema,
   SendInvoiceResponseSchema,
-  type Invoice,
   type InvoiceInput,
   type InvoiceRowInput,
   type PaymentStatus,
@@ -71,65 +70,6 @@ export type CallOptions = {
   clientComment?: string;
   onCall?: (record: SeqrCallRecord) => void;
 };
-
-export class SeqrInputError extends Error {
-  override readonly name = 'SeqrInputError';
-}
-
-function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SeqrInputError(`The ${what} is not valid: ${issue?.path.join('.') || 'value'} ${issue?.message ?? ''}`.trim());
-  }
-  return parsed.data;
-}
-
-/** Drop undefined so node-soap emits no empty elements (SEQR omits nulls, PROTOCOL.md §1.2). */
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-const amount = (ore: number, currency: string) => ({ currency, value: oreToDecimalString(ore) });
-
-/** 2500 bp -> "25", 1250 -> "12.5": itemTaxRate is a percentage (pitfall 11). */
-function percentFromBasisPoints(bp: number): string {
-  const whole = Math.floor(bp / 100);
-  const rest = bp % 100;
-  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
-}
-
-// Element order below is SEQR's wire order (PROTOCOL.md §3).
-function invoiceRowXml(row: z.output<typeof InvoiceInputSchema>['rows'][number], currency: string) {
-  return compact({
-    itemDescription: row.description,
-    itemDiscount: row.discountOre === undefined ? undefined : amount(row.discountOre, currency),
-    itemEAN: row.ean,
-    itemQuantity: String(row.quantity),
-    itemSKU: row.sku,
-    itemTaxRate: row.taxRateBp === undefined ? undefined : percentFromBasisPoints(row.taxRateBp),
-    itemTotalAmount: amount(row.totalOre, currency),
-    itemUnit: row.unit,
-    itemUnitPrice: row.unitPriceOre === undefined ? undefined : amount(row.unitPriceOre, currency),
-  });
-}
-
-function invoiceXml(invoice: Partial<Invoice> & Pick<Invoice, 'title' | 'totalOre' | 'currency' | 'rows'>) {
-  return compact({
-    paymentMode: invoice.paymentMode,
-    acknowledgmentMode: invoice.acknowledgmentMode,
-    issueDate: invoice.issueDate?.toISOString(),
-    title: invoice.title,
-    clientInvoiceId: invoice.clientInvoiceId,
-    invoiceRows: invoice.rows.length > 0 ? { invoiceRow: invoice.rows.map((row) => invoiceRowXml(row, invoice.currency)) } : undefined,
-    totalAmount: amount(invoice.totalOre, invoice.currency),
-    cashierId: invoice.cashierId,
-    footer: invoice.footer,
-    backURL: invoice.backUrl,
-    notificationUrl: invoice.notificationUrl,
-    commitReservationTimeout: invoice.commitReservationTimeoutS,
-  });
-}
 
 function classifyTransportError(error: unknown): { failure: TransportFailure; detail: string; httpStatus?: number } {
   const e = error as {
@@ -399,18 +339,10 @@ export function createSeqrClient(options: SeqrClientOptions) {
   };
 }
 
-function requireText(value: string, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new SeqrInputError(`The ${what} is missing.`);
-  return value.trim();
-}
-
-function parameterMap(entries: Record<string, string | undefined>) {
-  return { parameter: { entry: Object.entries(entries).filter(([, v]) => v !== undefined).map(([key, value]) => ({ key, value })) } };
-}
-
 function defaultLog(record: SeqrCallRecord): void {
   const outcome = record.failure ? `failed (${record.failure})` : `${record.resultCode} ${record.resultName}`;
   console.log(`[seqr] ${record.operation} → ${outcome} in ${record.durationMs} ms (${record.clientReference}${record.attempt > 1 ? `, attempt ${record.attempt}` : ''})`);
 }
 
+export { SeqrInputError };
 export type { InvoiceInput, InvoiceRowInput, RefundInput, ReceiptDocumentInput, ReportInput };

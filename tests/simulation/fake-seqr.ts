@@ -11,9 +11,10 @@
 // an answer later than the deadline becomes 'timeout' at the deadline), and the shop process
 // crashing just before the call leaves or just after SEQR applied it. Scheduled outages make every
 // call fail (refused, black hole, or 94).
-import { decimalStringToOre, oreToDecimalString } from '../../lib/money';
+import { decimalStringToOre } from '../../lib/money';
 import type { FoundInvoice, InvoiceLookup, SeqrPort } from '../../lib/payments/ports';
-import { SeqrInputError, type CallOptions, type SeqrCallRecord } from '../../lib/seqr/client';
+import type { CallOptions, SeqrCallRecord } from '../../lib/seqr/client';
+import { compact, invoiceXml, parameterMap, parseInput, requireText } from '../../lib/seqr/wire';
 import { SeqrResultError, SeqrTransportError, type SeqrOperation, type TransportFailure } from '../../lib/seqr/errors';
 import { describeResultCode } from '../../lib/seqr/result-codes';
 import {
@@ -86,66 +87,7 @@ export type SeqrCallInfo = {
   failure?: TransportFailure;
 };
 
-// --- request building, as lib/seqr/client.ts does it (its helpers are private) -----------------
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-const amount = (ore: number, currency: string) => ({ currency, value: oreToDecimalString(ore) });
-function percentFromBasisPoints(bp: number): string {
-  const whole = Math.floor(bp / 100);
-  const rest = bp % 100;
-  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
-}
-type ParsedInvoice = z.output<typeof InvoiceInputSchema>;
-function invoiceXml(invoice: Partial<ParsedInvoice> & Pick<ParsedInvoice, 'title' | 'totalOre' | 'currency' | 'rows'>) {
-  return compact({
-    paymentMode: invoice.paymentMode,
-    acknowledgmentMode: invoice.acknowledgmentMode,
-    issueDate: invoice.issueDate?.toISOString(),
-    title: invoice.title,
-    clientInvoiceId: invoice.clientInvoiceId,
-    invoiceRows:
-      invoice.rows.length > 0
-        ? {
-            invoiceRow: invoice.rows.map((row) =>
-              compact({
-                itemDescription: row.description,
-                itemDiscount: row.discountOre === undefined ? undefined : amount(row.discountOre, invoice.currency),
-                itemEAN: row.ean,
-                itemQuantity: String(row.quantity),
-                itemSKU: row.sku,
-                itemTaxRate: row.taxRateBp === undefined ? undefined : percentFromBasisPoints(row.taxRateBp),
-                itemTotalAmount: amount(row.totalOre, invoice.currency),
-                itemUnit: row.unit,
-                itemUnitPrice: row.unitPriceOre === undefined ? undefined : amount(row.unitPriceOre, invoice.currency),
-              }),
-            ),
-          }
-        : undefined,
-    totalAmount: amount(invoice.totalOre, invoice.currency),
-    cashierId: invoice.cashierId,
-    footer: invoice.footer,
-    backURL: invoice.backUrl,
-    notificationUrl: invoice.notificationUrl,
-    commitReservationTimeout: invoice.commitReservationTimeoutS,
-  });
-}
-function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SeqrInputError(`The ${what} is not valid: ${issue?.path.join('.') || 'value'} ${issue?.message ?? ''}`.trim());
-  }
-  return parsed.data;
-}
-function requireText(value: string, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new SeqrInputError(`The ${what} is missing.`);
-  return value.trim();
-}
-function parameterMap(entries: Record<string, string | undefined>) {
-  return { parameter: { entry: Object.entries(entries).filter(([, v]) => v !== undefined).map(([key, value]) => ({ key, value })) } };
-}
+// Requests are built with the client's own wire helpers (lib/seqr/wire.ts).
 
 // ---------------------------------------------------------------------------------------------
 
