@@ -23,7 +23,7 @@ export type FoundInvoice = {
   status: string;
   clientInvoiceId: string | null;
   notificationUrl: string | null;
-  /** ersReferences of the receipts stored for this invoice's payment, when the lookup knows them. */
+  /** How many receipts SEQR stored for this invoice's payment, when the lookup knows it. */
   receiptCount?: number;
 };
 
