@@ -73,7 +73,9 @@ const EnvSchema = z.object({
   SEQR_SANDBOX_REPORT_DELAY_S: z.preprocess(blankToUndefined, seconds('SEQR_SANDBOX_REPORT_DELAY_S', 3, 0)),
   SEQR_SANDBOX_API_MODE: z.preprocess(
     blankToUndefined,
-    z.enum(['2.10', '2.6'], { error: 'SEQR_SANDBOX_API_MODE must be "2.10" (expired invoices become EXPIRED) or "2.6" (they become CANCELED).' }).default('2.10'),
+    // 2.6 by default: SEQR's published API reference and WSDL have no EXPIRED status (an expired
+    // invoice reads CANCELED); EXPIRED and result 58 exist only in the 2.10 client (PROTOCOL.md §11).
+    z.enum(['2.10', '2.6'], { error: 'SEQR_SANDBOX_API_MODE must be "2.6" (expired invoices become CANCELED, as SEQR\'s published WSDL has it) or "2.10" (they become EXPIRED).' }).default('2.6'),
   ),
   SEQR_SANDBOX_TERMINALS: z.preprocess(blankToUndefined, z.string().optional()),
   SEQR_SANDBOX_STRICT: z.preprocess(

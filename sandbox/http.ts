@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { INJECTABLE_CODES, OPERATIONS, RESULT_NAMES, type Operation } from './codes';
 import type { SandboxConfig } from './config';
-import { INVOICE_STATUSES, isFinal, iso, type CustomerAction, type HistoryEvent, type Invoice, type SandboxModel } from './model';
+import { INVOICE_STATUSES, isFinal, isHttpUrl, iso, type CustomerAction, type HistoryEvent, type Invoice, type SandboxModel } from './model';
 import type { CallRecord } from './soap-service';
 import { soapFault } from './soap-fault';
 
@@ -229,6 +229,17 @@ code{font-size:.85em}
 // ---------------------------------------------------------------------------------------------
 // Wallet simulator (the customer's phone)
 
+/** Where the app would go after paying: the shop's page, or (an app scheme) the app, shown with its URL. */
+function returnLink(backURL: string): string {
+  if (isHttpUrl(backURL)) return `<p><a href="${escapeHtml(backURL)}">Back to the shop</a></p>`;
+  // Schemes that run code in the page are shown, never linked: this page is the tester's.
+  const linkable = !/^(?:javascript|data|vbscript|file):/i.test(backURL);
+  const shown = `<code data-testid="return-url">${escapeHtml(backURL)}</code>`;
+  return linkable
+    ? `<p data-testid="app-return">The SEQR app now returns to your app: <a href="${escapeHtml(backURL)}">${shown}</a></p>`
+    : `<p data-testid="app-return">The SEQR app now returns to ${shown}.</p>`;
+}
+
 function walletPage(ctx: SandboxContext, invoice: Invoice, base: string, error?: string): string {
   const terminal = ctx.model.state.terminals[invoice.terminalId];
   const currency = invoice.body.totalAmount?.currency ?? '';
@@ -250,7 +261,7 @@ function walletPage(ctx: SandboxContext, invoice: Invoice, base: string, error?:
     if (invoice.status === 'PENDING_ISSUER_ACKNOWLEDGE') controls = `<p>Waiting for the merchant to acknowledge (updateInvoice)…</p>${controls}`;
     if (invoice.status === 'RESERVED') controls = `<p>The amount is reserved; waiting for the merchant to commit.</p>${controls}`;
   } else if (invoice.body.backURL) {
-    controls = `<p><a href="${escapeHtml(invoice.body.backURL)}">Back to the shop</a></p>`;
+    controls = returnLink(invoice.body.backURL);
   }
   return page(
     `SEQR — ${invoice.body.title ?? 'Invoice'}`,
@@ -366,8 +377,14 @@ export function createHttpHandler(ctx: SandboxContext) {
       sendHtml(res, result.httpStatus, walletPage(ctx, invoice, base, result.error));
       return;
     }
-    // Like the app: after paying or cancelling, open backURL (same URL for both, §6.2).
-    const location = action !== 'scan' && invoice.body.backURL ? invoice.body.backURL : `${base}/R${ref}`;
+    // Like the app: after paying or cancelling, open backURL (same URL for both, §6.2). An app's
+    // own scheme cannot be opened here, so the wallet page shows the return as a visible link.
+    const back = action !== 'scan' ? invoice.body.backURL : undefined;
+    if (back !== undefined && !isHttpUrl(back)) {
+      sendHtml(res, 200, walletPage(ctx, invoice, base));
+      return;
+    }
+    const location = back ?? `${base}/R${ref}`;
     res.writeHead(303, { location, 'content-type': 'text/plain' });
     res.end(`See ${location}`);
   }

@@ -232,6 +232,20 @@ export interface ModelRandom {
 export const CRYPTO_RANDOM: ModelRandom = { int: (max) => randomInt(max), bytes: (count) => randomBytes(count) };
 
 /** An absolute http(s) URL (§6.3: anything else is code 64). */
+/**
+ * backURL (PROTOCOL.md §11): "a URL to a webpage or with a URL scheme that launches or returns to
+ * your app", so any absolute URI with a scheme (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":").
+ */
+export function isAbsoluteUri(text: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/.test(text)) return false;
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -418,9 +432,10 @@ export class SandboxModel {
       }
       if (sum !== total) return 49;
     }
-    for (const url of [body.notificationUrl, body.backURL]) {
-      if (url !== undefined && !isHttpUrl(url)) return 64;
-    }
+    // SEQR posts to the notificationUrl, so it must be http(s); the app opens the backURL, which
+    // may be an app's own scheme (myshopapp://order/42).
+    if (body.notificationUrl !== undefined && !isHttpUrl(body.notificationUrl)) return 64;
+    if (body.backURL !== undefined && !isAbsoluteUri(body.backURL)) return 64;
     return 0;
   }
 

@@ -108,7 +108,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     timer = setTimeout(changed, delay);
   }
 
-  /** Empty POST, 5 s timeout, one attempt; the outcome is recorded, never thrown. */
+  /**
+   * As SEQR sent it (PROTOCOL.md §11): a form POST of `invoiceReference=<ref>`, which SEQR's webshop
+   * sample reads to know which invoice to ask about. 5 s timeout, one attempt; the outcome is
+   * recorded, never thrown.
+   */
   async function notify(invoiceReference: string, url: string): Promise<void> {
     const at = Date.now();
     if (faults.dropNotifications) {
@@ -118,7 +122,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return;
     }
     try {
-      const response = await fetch(url, { method: 'POST', body: '', redirect: 'manual', signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ invoiceReference }).toString(),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
+      });
       await response.body?.cancel().catch(() => undefined);
       model.recordNotification(invoiceReference, { at, url, httpStatus: response.status });
       log(`[sandbox] notification POST ${url} → HTTP ${response.status}`);

@@ -62,13 +62,19 @@ async function finalizeOnReturn(ctx: Ctx, token: string): Promise<OrderView | nu
   return findOrderByToken(token, ctx.db);
 }
 
-/** The notificationUrl: SEQR's hint that an invoice was paid. Only SEQR's status counts. */
-async function handleNotification(ctx: Ctx, notificationToken: string): Promise<'applied' | 'unknown'> {
+/**
+ * The notificationUrl: SEQR's hint that an invoice was paid. SEQR posts `invoiceReference=<ref>`
+ * (PROTOCOL.md §11); the token in the URL already names the attempt, so the reference is only
+ * compared, never used to choose what to ask about. Only SEQR's status counts.
+ */
+async function handleNotification(ctx: Ctx, notificationToken: string, claimedReference?: string): Promise<'applied' | 'mismatch' | 'unknown'> {
   if (!/^[A-Za-z0-9_-]{32}$/.test(notificationToken)) return 'unknown';
-  const attempt = await ctx.db.paymentAttempt.findUnique({ where: { notificationToken }, select: { id: true, status: true } });
+  const attempt = await ctx.db.paymentAttempt.findUnique({ where: { notificationToken }, select: { id: true, status: true, invoiceReference: true } });
   if (!attempt) return 'unknown';
+  // Another invoice's reference under this attempt's token: forged or misrouted. Asking SEQR about
+  // this attempt's own invoice is still harmless, and a real payment is then never missed.
   if (attempt.status === 'ISSUED') await refreshAttempt(ctx, attempt.id, 'notification', true);
-  return 'applied';
+  return claimedReference !== undefined && attempt.invoiceReference !== null && claimedReference !== attempt.invoiceReference ? 'mismatch' : 'applied';
 }
 
 export function createPaymentCore(ports: PaymentPorts) {
@@ -81,7 +87,7 @@ export function createPaymentCore(ports: PaymentPorts) {
     syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId, 0),
     currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),
     finalizeOnReturn: (token: string) => finalizeOnReturn(ctx, token),
-    handleNotification: (notificationToken: string) => handleNotification(ctx, notificationToken),
+    handleNotification: (notificationToken: string, claimedReference?: string) => handleNotification(ctx, notificationToken, claimedReference),
     refundOrder: (orderId: string, amountOre: number, actor: string) => refundOrder(ctx, orderId, amountOre, actor),
     cancelOpenAttemptByMerchant: (orderId: string) => cancelOpenAttemptByMerchant(ctx, orderId),
     acceptReviewedPayment: (orderId: string, actor: string) => acceptReviewedPayment(ctx, orderId, actor),

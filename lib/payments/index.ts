@@ -17,7 +17,7 @@ export const retryPayment = (token: string) => paymentCore().retryPayment(token)
 export const syncOpenInvoiceWithCart = (cartId: string) => paymentCore().syncOpenInvoiceWithCart(cartId);
 export const currentPaymentView = (token: string, locale?: Locale) => paymentCore().currentPaymentView(token, locale);
 export const finalizeOnReturn = (token: string) => paymentCore().finalizeOnReturn(token);
-export const handleNotification = (notificationToken: string) => paymentCore().handleNotification(notificationToken);
+export const handleNotification = (notificationToken: string, claimedReference?: string) => paymentCore().handleNotification(notificationToken, claimedReference);
 export const refundOrder = (orderId: string, amountOre: number, actor: string) => paymentCore().refundOrder(orderId, amountOre, actor);
 export const cancelOpenAttemptByMerchant = (orderId: string) => paymentCore().cancelOpenAttemptByMerchant(orderId);
 export const acceptReviewedPayment = (orderId: string, actor: string) => paymentCore().acceptReviewedPayment(orderId, actor);

@@ -21,6 +21,8 @@ export const RECEIPT_TYPES = ['PAYMENT_RECEIPT', 'WARRANTY', 'VOUCHER', 'OTHER']
 
 const ore = z.number().int().safe();
 const absoluteHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+/** backURL may also be an app's own scheme (myshopapp://order/42): SEQR's in-app guide, PROTOCOL.md §11. */
+const absoluteUri = z.url({ protocol: /^[A-Za-z][A-Za-z0-9+.-]*$/, error: 'must be an absolute URI with a scheme (https://… or an app scheme such as myshopapp://…)' });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const InvoiceRowInputSchema = z.object({
@@ -47,7 +49,7 @@ export const InvoiceInputSchema = z.object({
   issueDate: z.date().optional(),
   cashierId: text(64).optional(),
   footer: text(200).optional(),
-  backUrl: absoluteHttpUrl.optional(),
+  backUrl: absoluteUri.optional(),
   notificationUrl: absoluteHttpUrl.optional(),
   paymentMode: z.enum(PAYMENT_MODES).default('IMMEDIATE_DEBIT'),
   /** NO_ACKNOWLEDGMENT unless you implement loyalty: without it the app waits forever (pitfall 1). */
@@ -144,7 +146,15 @@ export const PaymentStatusResponseSchema = BaseResponseSchema.extend({
 });
 
 export const RegisterTerminalResponseSchema = BaseResponseSchema.extend({ terminalId: z.coerce.string().min(1) });
-export const MarkTransactionPeriodResponseSchema = BaseResponseSchema.extend({ transactionPeriodId: z.coerce.string().min(1) });
+/**
+ * The WSDL names the period `transactionPeriodId`; SEQR's reporting guide returns it as
+ * `ersReference` (PROTOCOL.md §11). Either is the period; one of them must be there.
+ */
+export const MarkTransactionPeriodResponseSchema = BaseResponseSchema.extend({ transactionPeriodId: optionalString })
+  .refine((response) => response.resultCode !== 0 || Boolean(response.transactionPeriodId ?? response.ersReference), {
+    message: 'a successful markTransactionPeriod answer carries the period as transactionPeriodId or ersReference',
+  })
+  .transform((response) => ({ ...response, transactionPeriodId: response.transactionPeriodId ?? response.ersReference ?? '' }));
 export const ExecuteReportResponseSchema = BaseResponseSchema.extend({
   report: z.object({
     title: optionalString,

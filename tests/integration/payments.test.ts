@@ -121,6 +121,9 @@ test('forged and replayed notifications change nothing: only SEQR status counts'
   const invoice = await control('GET', `/sandbox/invoices/${order.attempts[0]!.invoiceReference}`);
   const notificationToken = invoice.notificationUrl.split('/').pop();
   for (let i = 0; i < 3; i++) assert.equal(await payments.handleNotification(notificationToken), 'applied');
+  // SEQR's form body names the invoice (PROTOCOL.md §11); another invoice's reference is told apart.
+  assert.equal(await payments.handleNotification(notificationToken, order.attempts[0]!.invoiceReference!), 'applied');
+  assert.equal(await payments.handleNotification(notificationToken, '9999999999999'), 'mismatch');
   const still = (await findOrderByToken(token))!;
   assert.equal(still.status, 'AWAITING_PAYMENT');
   assert.equal(still.attempts[0]!.status, 'ISSUED');

@@ -93,14 +93,14 @@ describe('the 20-second rule (2 s here)', () => {
 
 describe('notificationUrl', () => {
   let receiver: http.Server;
-  const received: { method?: string; url?: string; body: string }[] = [];
+  const received: { method?: string; url?: string; type?: string; body: string }[] = [];
   let base = '';
   before(async () => {
     receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        received.push({ method: req.method, url: req.url, body });
+        received.push({ method: req.method, url: req.url, type: req.headers['content-type'], body });
         res.writeHead(202).end();
       });
     });
@@ -109,7 +109,7 @@ describe('notificationUrl', () => {
   });
   after(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-  test('an empty POST to notificationUrl when PAID, its HTTP status recorded; none on cancel; dropped by the fault switch', async () => {
+  test('a form POST of invoiceReference to notificationUrl when PAID, its HTTP status recorded; none on cancel; dropped by the fault switch', async () => {
     const ref = await sendInvoice(sandbox, { notificationUrl: `${base}/notify?o=42&amp;t=secret` });
     await sandbox.control.pay(ref);
     let invoice = await sandbox.control.invoice(ref);
@@ -118,7 +118,8 @@ describe('notificationUrl', () => {
       invoice = await sandbox.control.invoice(ref);
     }
     assert.equal(received.length, 1);
-    assert.deepEqual(received[0], { method: 'POST', url: '/notify?o=42&t=secret', body: '' });
+    // As SEQR sent it (PROTOCOL.md §11): the reference in a form body, the URL as given.
+    assert.deepEqual(received[0], { method: 'POST', url: '/notify?o=42&t=secret', type: 'application/x-www-form-urlencoded', body: `invoiceReference=${ref}` });
     assert.equal(invoice.notifications.length, 1);
     assert.equal(invoice.notifications[0]?.httpStatus, 202);
     await status(sandbox, ref); // confirm, so it is not reversed later
@@ -287,6 +288,24 @@ describe('the wallet simulator', () => {
     assert.equal((await fetch(`${sandbox.url}/app/R999`)).status, 404);
   });
 
+  test("a backURL with an app's own scheme is accepted; after Pay the wallet shows the return to the app as a link", async () => {
+    const ref = await sendInvoice(sandbox, { backURL: 'myshopapp://order/42/done?x=1&amp;y=2' });
+    const paid = await fetch(`${sandbox.url}/app/R${ref}/pay`, { method: 'POST', redirect: 'manual' });
+    assert.equal(paid.status, 200, 'no redirect to a scheme this machine cannot open');
+    const html = await paid.text();
+    assert.match(html, /data-testid="status">PAID</);
+    assert.match(html, /<a href="myshopapp:\/\/order\/42\/done\?x=1&amp;y=2"><code data-testid="return-url">myshopapp:\/\/order\/42\/done\?x=1&amp;y=2<\/code><\/a>/);
+    assert.equal((await status(sandbox, ref)).field('status'), 'PAID');
+    // A scheme that would run code in the tester's page is shown, never linked.
+    const script = await sendInvoice(sandbox, { backURL: 'javascript:alert(1)' });
+    const shown = await (await fetch(`${sandbox.url}/app/R${script}/cancel`, { method: 'POST', redirect: 'manual' })).text();
+    assert.match(shown, /returns to <code data-testid="return-url">javascript:alert\(1\)<\/code>/);
+    assert.doesNotMatch(shown, /href="javascript:/);
+    // Still refused: a relative backURL, and a notificationUrl that is not http(s).
+    assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ backURL: 'order/42' }))).code, 64);
+    assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ notificationUrl: 'myshopapp://notify' }))).code, 64);
+  });
+
   test('a missing acknowledgmentMode behaves as REQUIRE_ACKNOWLEDGMENT: scan → PENDING, pay refused until updateInvoice', async () => {
     const ref = await sendInvoice(sandbox, { ack: null });
     assert.equal((await sandbox.control.scan(ref)).status, 'PENDING_ISSUER_ACKNOWLEDGE');
@@ -367,11 +386,11 @@ describe('invoice lifetime', () => {
   let short: SandboxProcess;
   let legacy: SandboxProcess;
   before(async () => {
-    [short, legacy] = await Promise.all([startSandboxProcess({ ttlS: 1 }), startSandboxProcess({ ttlS: 1, env: { SEQR_SANDBOX_API_MODE: '2.6' } })]);
+    [short, legacy] = await Promise.all([startSandboxProcess({ ttlS: 1, env: { SEQR_SANDBOX_API_MODE: '2.10' } }), startSandboxProcess({ ttlS: 1 })]);
   });
   after(() => Promise.all([short?.stop(), legacy?.stop()]));
 
-  test('an unpaid invoice EXPIRES after the TTL (2.10 mode) or is CANCELED (2.6 mode)', async () => {
+  test('an unpaid invoice is CANCELED after the TTL by default (2.6, the published WSDL), or EXPIRES in 2.10 mode', async () => {
     const ref = await sendInvoice(short);
     const old = await sendInvoice(legacy);
     await sleep(1500);
@@ -381,6 +400,8 @@ describe('invoice lifetime', () => {
     assert.equal((await status(short, ref)).field('status'), 'EXPIRED');
     assert.equal((await soapCall(short, 'cancelInvoice', `${context()}<invoiceReference>${ref}</invoiceReference>`)).code, 58);
     assert.equal((await legacy.control.invoice(old)).status, 'CANCELED');
+    assert.equal((await status(legacy, old)).field('status'), 'CANCELED');
+    assert.equal((await soapCall(legacy, 'cancelInvoice', `${context()}<invoiceReference>${old}</invoiceReference>`)).code, 95, 'already cancelled: no 58 in 2.6 mode');
     await assert.rejects(short.control.pay(ref), { status: 409 });
   });
 });

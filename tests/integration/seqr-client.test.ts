@@ -2,6 +2,8 @@
 // that matter to a shop, transport failures, the 20-second rule, and the certification replay.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -200,6 +202,30 @@ describe('terminals and day close', () => {
     assert.match(report.contentString, /<TransactionDetails>/);
     assert.match(report.contentString, new RegExp(`<TransactionPeriodId>${transactionPeriodId}</TransactionPeriodId>`));
     assert.equal(report.content.toString('utf8'), report.contentString);
+  });
+
+  test("markTransactionPeriod's period is read from ersReference too, as SEQR's reporting guide returns it", async () => {
+    // Between the client and the sandbox: the answer's <transactionPeriodId> moved into <ersReference>.
+    const rewriting = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const upstream = await fetch(sandbox.endpointUrl, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: Buffer.concat(chunks) });
+      const text = (await upstream.text()).replace(
+        /<return><resultCode>0<\/resultCode><resultDescription>SUCCESS<\/resultDescription><transactionPeriodId>(\d+)<\/transactionPeriodId><\/return>/,
+        '<return><ersReference>$1</ersReference><resultCode>0</resultCode><resultDescription>SUCCESS</resultDescription></return>',
+      );
+      res.writeHead(upstream.status, { 'content-type': 'text/xml; charset=utf-8' }).end(text);
+    });
+    await new Promise<void>((resolve) => rewriting.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = clientFor({ endpointUrl: `http://127.0.0.1:${(rewriting.address() as AddressInfo).port}/soap/merchant/cashregister-2` });
+      const { transactionPeriodId } = await client.markTransactionPeriod();
+      assert.match(transactionPeriodId, /^\d{25}$/);
+      const report = await clientFor().executeReportWhenReady({ reportId: 'Reconciliation/Shop.xml', language: 'en', transactionPeriodId }, { intervalMs: 300, maxWaitMs: 10_000 });
+      assert.match(report.contentString, new RegExp(`<TransactionPeriodId>${transactionPeriodId}</TransactionPeriodId>`));
+    } finally {
+      await new Promise<void>((resolve) => rewriting.close(() => resolve()));
+    }
   });
 });
 
