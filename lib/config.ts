@@ -2,6 +2,7 @@
 // touching process.env, so a bad setting fails at startup with a sentence, not deep in a request.
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone, parseDayCloseAt, type DayCloseAt } from './payments/day-close-schedule';
 
 export const APP_SCHEMES = ['seqr-demo', 'seqr'] as const;
 
@@ -75,6 +76,17 @@ const EnvSchema = z.object({
   PAYMENT_TTL_S: duration('PAYMENT_TTL_S', 's', 5, 3600, 120),
   SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 2000),
   ORDER_ABANDON_AFTER_S: duration('ORDER_ABANDON_AFTER_S', 's', 60, 30 * 24 * 3600, 3600),
+  DAY_CLOSE_AT: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => parseDayCloseAt(value) !== undefined, { error: 'DAY_CLOSE_AT must be a 24-hour time such as 23:00 (the automatic day close), or unset.' })
+      .optional(),
+  ),
+  SHOP_TIME_ZONE: z
+    .string()
+    .trim()
+    .default('Europe/Stockholm')
+    .refine(isTimeZone, { error: 'SHOP_TIME_ZONE must be an IANA time zone such as Europe/Stockholm.' }),
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters long.' }).optional()),
 });
 
@@ -110,7 +122,11 @@ export type Config = {
     sweepIntervalMs: number;
     /** An unpaid order with no open invoice and no activity for this long becomes ABANDONED. */
     abandonAfterMs: number;
+    /** The automatic day close (DAY_CLOSE_AT, local time in SHOP_TIME_ZONE); undefined = off. */
+    dayClose: { at: DayCloseAt; timeZone: string } | undefined;
   };
+  /** The shop's time zone: DAY_CLOSE_AT is read in it. */
+  timeZone: string;
   /**
    * The back-office password. In the demo (talking to the sandbox) a documented default applies;
    * against a real SEQR endpoint the back office stays closed until ADMIN_PASSWORD is set.
@@ -179,7 +195,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
           ? { id: e.SEQR_RESELLER_ID, userId: e.SEQR_RESELLER_USER_ID ?? '9900', password: e.SEQR_RESELLER_PASSWORD }
           : undefined,
     },
-    payments: { ttlMs: e.PAYMENT_TTL_S * 1000, sweepIntervalMs: e.SWEEP_INTERVAL_MS, abandonAfterMs: e.ORDER_ABANDON_AFTER_S * 1000 },
+    payments: {
+      ttlMs: e.PAYMENT_TTL_S * 1000,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      abandonAfterMs: e.ORDER_ABANDON_AFTER_S * 1000,
+      dayClose: e.DAY_CLOSE_AT ? { at: parseDayCloseAt(e.DAY_CLOSE_AT)!, timeZone: e.SHOP_TIME_ZONE } : undefined,
+    },
+    timeZone: e.SHOP_TIME_ZONE,
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
   };
 }

@@ -468,7 +468,13 @@ export function createHttpHandler(ctx: SandboxContext) {
       const terminals = Object.values(ctx.model.state.terminals).map(({ password: _password, ...t }) => ({ ...t, registeredAt: iso(t.registeredAt), unregisteredAt: iso(t.unregisteredAt) }));
       return sendJson(res, 200, { terminals });
     }
-    return sendJson(res, 404, { error: `Nothing at ${url.pathname}. The control API has /sandbox/health, /sandbox/invoices, /sandbox/faults, /sandbox/reset and /sandbox/terminals.` });
+    if (section === 'periods' && parts.length === 1) {
+      if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+      // Every markTransactionPeriod made: shop periods have no terminalId, terminal periods have one.
+      const periods = ctx.model.state.periods.map((p) => ({ ...p, from: iso(p.from), to: iso(p.to), markedAt: iso(p.markedAt) }));
+      return sendJson(res, 200, { periods });
+    }
+    return sendJson(res, 404, { error: `Nothing at ${url.pathname}. The control API has /sandbox/health, /sandbox/invoices, /sandbox/faults, /sandbox/reset, /sandbox/terminals and /sandbox/periods.` });
   }
 
   function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import { getConfig } from '../config';
 import { getDb } from '../db';
-import { decimalStringToOre } from '../money';
 import type { Message } from '../i18n';
-import { orderNumberLabel } from '../orders';
+import type { TransactionPeriod } from '../generated/prisma/client';
+import { paymentCore } from '../payments/wiring';
+import { DETAILS_REPORT, reconcile, type Difference, type Reconciliation } from '../payments/reconcile';
 import { getSeqrClient, isSeqrResultError, isSeqrTransportError } from '../seqr';
 
 export const REPORTS = [
@@ -25,20 +26,20 @@ export { parseReportXml, type ParsedReport };
 
 export type CloseResult = { ok: true; message: Message; periodId: string } | { ok: false; message: Message };
 
+/** Day close by hand: the shop's and the terminal's period (PROTOCOL.md §6.9); shows the shop's. */
 export async function closePeriod(actor: string): Promise<CloseResult> {
-  const db = getDb();
-  const previous = await db.transactionPeriod.findFirst({ orderBy: { closedAt: 'desc' }, select: { closedAt: true } });
-  const terminalId = getConfig().seqr.terminalId;
-  try {
-    // TERMINALID makes the terminal reports (006/007) available too (PROTOCOL.md pitfall 17).
-    const { transactionPeriodId } = await getSeqrClient().markTransactionPeriod({ terminalId });
-    const period = await db.transactionPeriod.create({ data: { transactionPeriodId, startedAt: previous?.closedAt ?? null, terminalId, closedBy: actor } });
-    return { ok: true, message: { key: 'admin.periods.done', params: { id: transactionPeriodId } }, periodId: period.id };
-  } catch (error) {
-    if (isSeqrResultError(error)) return { ok: false, message: { key: 'admin.periods.failed', seqrCode: error.code } };
-    if (isSeqrTransportError(error)) return { ok: false, message: { key: 'admin.periods.failed', params: { reason: error.sentence } } };
-    throw error;
-  }
+  const step = await paymentCore().closeDayByHand(actor);
+  if (!step.done) return { ok: false, message: { key: 'admin.periods.failed', params: { reason: step.reason } } };
+  const shop = await getDb().transactionPeriod.findFirst({ where: { dayCloseId: step.close.id, scope: 'SHOP' } });
+  if (!shop) return { ok: false, message: { key: 'admin.periods.failed', params: { reason: 'no period was recorded' } } };
+  return { ok: true, message: { key: 'admin.periods.done', params: { id: shop.transactionPeriodId } }, periodId: shop.id };
+}
+
+/** The automatic day close as configured, and its latest runs (for the periods page). */
+export async function dayCloseOverview() {
+  const config = getConfig();
+  const latest = await getDb().dayClose.findMany({ where: { day: { not: null } }, orderBy: { dueAt: 'desc' }, take: 7 });
+  return { schedule: config.payments.dayClose, timeZone: config.timeZone, latest };
 }
 
 export function listPeriods() {
@@ -50,12 +51,23 @@ export async function findPeriod(id: string) {
   return getDb().transactionPeriod.findUnique({ where: { id } });
 }
 
+/**
+ * The period a report is run on: the terminal reports (006/007) need the terminal's mark, so for a
+ * shop period they use the terminal period of the same day close.
+ */
+export async function periodForReport(period: TransactionPeriod, reportId: string): Promise<TransactionPeriod> {
+  if (!TERMINAL_REPORT.test(reportId) || period.scope === 'TERMINAL' || !period.dayCloseId) return period;
+  return (await getDb().transactionPeriod.findFirst({ where: { dayCloseId: period.dayCloseId, scope: 'TERMINAL' } })) ?? period;
+}
+
+const TERMINAL_REPORT = /STD_RECON_00[67]/;
+
 export type ReportOutcome = { ok: true; report: ParsedReport } | { ok: false; message: Message };
 
 export async function runReport(period: { transactionPeriodId: string; terminalId: string | null }, reportId: string, wait = { intervalMs: 3000, maxWaitMs: 30_000 }): Promise<ReportOutcome> {
   try {
     const report = await getSeqrClient().executeReportWhenReady(
-      { reportId, language: 'en', transactionPeriodId: period.transactionPeriodId, terminalId: /STD_RECON_00[67]/.test(reportId) ? (period.terminalId ?? undefined) : undefined },
+      { reportId, language: 'en', transactionPeriodId: period.transactionPeriodId, terminalId: TERMINAL_REPORT.test(reportId) ? (period.terminalId ?? undefined) : undefined },
       wait,
     );
     return { ok: true, report: { ...parseReportXml(report.contentString), title: report.title } };
@@ -68,54 +80,11 @@ export async function runReport(period: { transactionPeriodId: string; terminalI
   }
 }
 
-export type Difference = {
-  kind: 'missing-in-shop' | 'missing-at-seqr' | 'amount-mismatch';
-  ersReference: string;
-  seqrOre?: number;
-  shopOre?: number;
-  order?: string;
-  orderId?: string;
-};
+export type { Difference };
 
-function oreOrNull(text: string | undefined): number | null {
-  if (!text) return null;
-  try {
-    return decimalStringToOre(text);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * SEQR's transaction details for the period (STD_RECON_003) against the shop's payments and
- * refunds in the same window. Refunds count as negative amounts on both sides.
- */
-export async function reconcilePeriod(period: { id: string; transactionPeriodId: string; terminalId: string | null; startedAt: Date | null; closedAt: Date }): Promise<
-  { ok: true; differences: Difference[]; seqrCount: number; shopCount: number } | { ok: false; message: Message }
-> {
-  const details = await runReport(period, 'Reconciliation/STD_RECON_003.xml');
+/** SEQR's transaction details for the period (STD_RECON_003) against the shop's own transactions. */
+export async function reconcilePeriod(period: TransactionPeriod): Promise<({ ok: true } & Reconciliation) | { ok: false; message: Message }> {
+  const details = await runReport(period, DETAILS_REPORT);
   if (!details.ok) return details;
-  const seqr = new Map<string, number | null>();
-  for (const row of details.report.rows) if (row.ErsReference) seqr.set(row.ErsReference, oreOrNull(row.SalesAmount));
-
-  const db = getDb();
-  const window = { ...(period.startedAt ? { gt: period.startedAt } : {}), lte: period.closedAt };
-  const [payments, refunds] = await Promise.all([
-    db.paymentAttempt.findMany({ where: { status: 'PAID', paidAt: window }, select: { ersReference: true, amountOre: true, order: { select: { id: true, number: true, paidOre: true } } } }),
-    db.refund.findMany({ where: { status: 'SUCCEEDED', updatedAt: window }, select: { ersReference: true, amountOre: true, order: { select: { id: true, number: true } } } }),
-  ]);
-  const shop = new Map<string, { ore: number; order: string; orderId: string }>();
-  for (const p of payments) if (p.ersReference) shop.set(p.ersReference, { ore: p.order.paidOre || p.amountOre, order: orderNumberLabel(p.order.number), orderId: p.order.id });
-  for (const r of refunds) if (r.ersReference) shop.set(r.ersReference, { ore: -r.amountOre, order: orderNumberLabel(r.order.number), orderId: r.order.id });
-
-  const differences: Difference[] = [];
-  for (const [ersReference, seqrOre] of seqr) {
-    const mine = shop.get(ersReference);
-    if (!mine) differences.push({ kind: 'missing-in-shop', ersReference, seqrOre: seqrOre ?? undefined });
-    else if (seqrOre === null || Math.abs(seqrOre) !== Math.abs(mine.ore)) differences.push({ kind: 'amount-mismatch', ersReference, seqrOre: seqrOre ?? undefined, shopOre: mine.ore, order: mine.order, orderId: mine.orderId });
-  }
-  for (const [ersReference, mine] of shop) {
-    if (!seqr.has(ersReference)) differences.push({ kind: 'missing-at-seqr', ersReference, shopOre: mine.ore, order: mine.order, orderId: mine.orderId });
-  }
-  return { ok: true, differences, seqrCount: seqr.size, shopCount: shop.size };
+  return { ok: true, ...(await reconcile(getDb(), period, details.report, getConfig().seqr.terminalId)) };
 }

@@ -7,6 +7,7 @@ import { cancelOpenAttemptByMerchant } from './cancel';
 import { syncOpenInvoiceWithCart } from './cart-sync';
 import { refreshAttempt, STATUS_INTERVAL_MS } from './confirm';
 import type { Ctx } from './context';
+import { closeDayByHand, dayClosePass, startDayCloseLoop } from './day-close';
 import { acceptReviewedPayment } from './review';
 import { startAttempt, type StartResult } from './issue';
 import type { PaymentPorts } from './ports';
@@ -94,6 +95,11 @@ export function createPaymentCore(ports: PaymentPorts) {
     /** One sweeper pass (what is due as of `at`, default now); returns how many attempts it worked on. */
     sweepOnce: async (at?: Date) => (await sweepPass(ctx, { owner, at })).worked,
     startSweeper: (intervalMs: number) => startSweeperLoop(ctx, { owner, intervalMs }),
+    /** Day close by hand (back office): the shop's and the terminal's period marked now. */
+    closeDayByHand: (actor: string) => closeDayByHand(ctx, actor),
+    /** One pass of the day close loop (tests pass their own clock through the ports). */
+    dayClosePass: () => dayClosePass(ctx, ctx.settings.dayClose, owner),
+    startDayCloseLoop: (intervalMs: number) => startDayCloseLoop(ctx, ctx.settings.dayClose, { owner, intervalMs }),
   };
 }
 

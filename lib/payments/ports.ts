@@ -4,6 +4,7 @@
 // deterministic simulation (tests/simulation) build their own with fakes or the sandbox's pure model.
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SeqrClient } from '../seqr';
+import type { DayCloseSchedule } from './day-close';
 
 /** The SEQR operations the payment core uses, with the client's types and branded errors. */
 export type SeqrPort = Pick<
@@ -46,6 +47,8 @@ export type PaymentSettings = {
   abandonAfterMs: number;
   /** Terminal id, sent with markTransactionPeriod so terminal reports work. */
   terminalId: string;
+  /** When the automatic day close runs (DAY_CLOSE_AT in the shop's time zone); none when unset. */
+  dayClose?: DayCloseSchedule;
 };
 
 export type IdSource = {

@@ -42,7 +42,7 @@ export async function settleUnknownRefund(ctx: Ctx, refund: Refund, now: Date = 
     const certain = sentAt + ctx.settings.seqrTimeoutMs + REFUND_SETTLE_GRACE_MS;
     const periods = [...known];
     if (!known.some((period) => period.closedAt.getTime() >= certain)) {
-      const previous = await ctx.db.transactionPeriod.findFirst({ orderBy: { closedAt: 'desc' }, select: { closedAt: true } });
+      const previous = await ctx.db.transactionPeriod.findFirst({ where: { scope: 'TERMINAL' }, orderBy: { closedAt: 'desc' }, select: { closedAt: true } });
       const { transactionPeriodId } = await ctx.seqr.markTransactionPeriod({ terminalId: ctx.settings.terminalId });
       periods.push(
         await ctx.db.transactionPeriod.create({

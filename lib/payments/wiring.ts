@@ -47,6 +47,7 @@ export function productionPorts(): PaymentPorts {
       seqrTimeoutMs: config.seqr.timeoutMs,
       abandonAfterMs: config.payments.abandonAfterMs,
       terminalId: config.seqr.terminalId,
+      dayClose: config.payments.dayClose,
     },
     invoiceLookup: config.seqr.usesSandbox
       ? createSandboxInvoiceLookup({ sandboxBaseUrl: config.seqr.sandboxBaseUrl, terminalId: config.seqr.terminalId, timeoutMs: config.seqr.timeoutMs })
@@ -63,15 +64,20 @@ export function paymentCore(): PaymentCore {
   return core;
 }
 
+/** The day close loop looks this often whether a close is due or unfinished (it is due within this). */
+const DAY_CLOSE_CHECK_MS = 15_000;
+
 const globalForSweeper = globalThis as typeof globalThis & { __seqrShopSweeper?: { stop(): void } };
 
 /** Start the sweeper once per process (Next's instrumentation hook calls this). */
 export function startSweeper(): { stop(): void } {
   if (globalForSweeper.__seqrShopSweeper) return globalForSweeper.__seqrShopSweeper;
   const loop = paymentCore().startSweeper(getConfig().payments.sweepIntervalMs);
+  const dayClose = paymentCore().startDayCloseLoop(DAY_CLOSE_CHECK_MS);
   globalForSweeper.__seqrShopSweeper = {
     stop() {
       loop.stop();
+      dayClose.stop();
       globalForSweeper.__seqrShopSweeper = undefined;
     },
   };

@@ -46,7 +46,7 @@ const { translateMessage } = await import('../../lib/i18n');
 type OrderView = NonNullable<Awaited<ReturnType<typeof findOrderByToken>>>;
 type PaymentCore = ReturnType<typeof payments.createPaymentCore>;
 
-/** SEQR as usual (2.10, long invoice lifetime). */
+/** SEQR as usual (default 2.6 mode, long invoice lifetime). */
 let main: SandboxProcess;
 /** SEQR that expires invoices after SEQR_TTL_S (2.10: EXPIRED, cancelInvoice answers 58). */
 let expiring210: SandboxProcess;

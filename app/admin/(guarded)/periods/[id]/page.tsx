@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getT } from '@/app/i18n';
-import { findPeriod, reconcilePeriod, REPORTS, ReportIdSchema, runReport } from '@/lib/admin/periods';
+import { findPeriod, periodForReport, reconcilePeriod, REPORTS, ReportIdSchema, runReport } from '@/lib/admin/periods';
 import { intlLocale, translateMessage } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { Flash } from '../../../flash';
@@ -14,12 +14,13 @@ export default async function PeriodPage({ params, searchParams }: Props) {
   if (!period) notFound();
   const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
   const reportId = ReportIdSchema.catch('Reconciliation/Shop.xml').parse(query.report);
-  const [report, reconciliation] = await Promise.all([runReport(period, reportId), reconcilePeriod(period)]);
+  const [report, reconciliation] = await Promise.all([periodForReport(period, reportId).then((p) => runReport(p, reportId)), reconcilePeriod(period)]);
 
   return (
     <>
       <p><Link href="/admin/periods">{t('admin.period.back')}</Link></p>
       <h1>{t('admin.period.heading', { id: period.transactionPeriodId })}</h1>
+      <p className="muted" data-testid="period-scope">{t(period.scope === 'SHOP' ? 'admin.periods.scope.shop' : 'admin.periods.scope.terminal', { terminal: period.terminalId ?? '' })}</p>
       <Flash notice={query.notice} error={query.error} />
       <p className="muted">{t('admin.period.range', { from: period.startedAt ? dateTime.format(period.startedAt) : t('admin.periods.beginning'), to: dateTime.format(period.closedAt) })}</p>
 
