@@ -112,8 +112,11 @@ export type Config = {
     /** Sent as context/clientId on every call: the company name, as certification asks. */
     clientId: string;
     timeoutMs: number;
-    /** RESELLERUSER credentials for day close and reports; the terminal's are used when unset. */
-    reseller: { id: string; userId: string; password: string } | undefined;
+    /**
+     * RESELLERUSER credentials for day close and reports; the terminal's are used when unset. An id
+     * of the form `resellerId/userId` carries the user itself (no separate userId is sent).
+     */
+    reseller: { id: string; userId?: string; password: string } | undefined;
   };
   payments: {
     /** Shop-side lifetime of an unpaid invoice; then the shop cancels it (PROTOCOL.md §6.5). */
@@ -192,7 +195,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       timeoutMs: e.SEQR_TIMEOUT_MS,
       reseller:
         e.SEQR_RESELLER_ID && e.SEQR_RESELLER_PASSWORD
-          ? { id: e.SEQR_RESELLER_ID, userId: e.SEQR_RESELLER_USER_ID ?? '9900', password: e.SEQR_RESELLER_PASSWORD }
+          ? { id: e.SEQR_RESELLER_ID, userId: e.SEQR_RESELLER_USER_ID ?? (e.SEQR_RESELLER_ID.includes('/') ? undefined : '9900'), password: e.SEQR_RESELLER_PASSWORD }
           : undefined,
     },
     payments: {

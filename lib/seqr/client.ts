@@ -36,7 +36,11 @@ const CLIENT_NAME = 'seqr-shop 0.1';
 const requiredString = z.string().min(1);
 
 export type Credentials = { id: string; password: string };
-export type ResellerCredentials = { id: string; userId: string; password: string };
+/**
+ * A reseller user logs in with `id` and `userId`, or (as SEQR's cash-register sample does) with the
+ * combined id `resellerId/userId` and no userId (PROTOCOL.md §11).
+ */
+export type ResellerCredentials = { id: string; userId?: string; password: string };
 
 /** One line of the SOAP call log; also handed to per-call observers (the order timeline). */
 export type SeqrCallRecord = {
@@ -119,7 +123,7 @@ export function createSeqrClient(options: SeqrClientOptions) {
       clientReference,
       clientRequestTimeout: 0,
       initiatorPrincipalId: reseller
-        ? { id: reseller.id, type: 'RESELLERUSER', userId: reseller.userId }
+        ? { id: reseller.id, type: 'RESELLERUSER', ...(reseller.userId !== undefined ? { userId: reseller.userId } : {}) }
         : { id: options.terminal.id, type: 'TERMINALID' },
       password: reseller ? reseller.password : options.terminal.password,
     });

@@ -66,3 +66,9 @@ test('durations are whole numbers within bounds, with sentences', () => {
   assert.throws(() => parseConfig({ SEQR_TIMEOUT_MS: '999999' }), /SEQR_TIMEOUT_MS must be at most 120000 ms\./);
   assert.throws(() => parseConfig({ ADMIN_PASSWORD: 'short' }), /ADMIN_PASSWORD must be at least 8 characters long\./);
 });
+
+test('reseller credentials: a separate user id, or the combined resellerId/userId form without one', () => {
+  assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'shop-reseller', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'shop-reseller', userId: '9900', password: 'secret' });
+  assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'shop-reseller', SEQR_RESELLER_USER_ID: '42', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'shop-reseller', userId: '42', password: 'secret' });
+  assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'public_test_shop/9900', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'public_test_shop/9900', userId: undefined, password: 'secret' });
+});
