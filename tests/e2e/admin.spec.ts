@@ -90,6 +90,13 @@ test('close a period: the report and a clean reconciliation after two paid order
   expect(nbsp(await report.innerText())).toMatch(/2/);
   await page.getByRole('link', { name: 'Merchant transaction details' }).click();
   await expect(page.getByRole('table', { name: 'Report' }).getByRole('row')).toHaveCount(3);
+  // The shop's period; the terminal's, marked with it, answers the terminal reports.
+  await expect(page.getByTestId('period-scope')).toHaveText('The shop');
+  await page.getByRole('link', { name: 'Terminal transaction details' }).click();
+  await expect(page.getByRole('table', { name: 'Report' }).getByRole('row')).toHaveCount(3);
+  await page.goto('/admin/periods');
+  await expect(page.getByTestId('day-close-schedule')).toHaveText(/The automatic day close is off \(set DAY_CLOSE_AT/);
+  await expect(page.getByRole('table', { name: 'Day close & reports' }).getByRole('cell', { name: 'Terminal demo-webshop' }).first()).toBeVisible();
 });
 
 test('the back office is closed without a session: pages send to the login, mutations answer 401 or 403', async ({ page, request }) => {
