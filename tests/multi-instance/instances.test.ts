@@ -24,6 +24,8 @@ const { seed } = await import('../../prisma/seed');
 const { closeDb, getDb } = await import('../../lib/db');
 
 const TTL_S = 14;
+/** A minute ago in Stockholm, as HH:MM. */
+const DAY_CLOSE_AT = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(new Date(Date.now() - 60_000));
 let sandbox: SandboxProcess;
 let shopA: ShopInstance;
 let shopB: ShopInstance;
@@ -33,7 +35,16 @@ before(async () => {
   await migrate();
   await seed();
   sandbox = await startSandboxProcess({ confirmWindowS: 20 });
-  const env = { DATABASE_URL: database.url, SEQR_SANDBOX_PORT: String(sandbox.port), PAYMENT_TTL_S: String(TTL_S), SWEEP_INTERVAL_MS: '500', SEQR_TIMEOUT_MS: '3000' };
+  const env = {
+    DATABASE_URL: database.url,
+    SEQR_SANDBOX_PORT: String(sandbox.port),
+    PAYMENT_TTL_S: String(TTL_S),
+    SWEEP_INTERVAL_MS: '500',
+    SEQR_TIMEOUT_MS: '3000',
+    // Both instances find today's day close due as they start, and race for it.
+    DAY_CLOSE_AT: DAY_CLOSE_AT,
+    SHOP_TIME_ZONE: 'Europe/Stockholm',
+  };
   [shopA, shopB] = await Promise.all([startShopInstance({ name: 'shop A', env }), startShopInstance({ name: 'shop B', env })]);
 });
 
@@ -250,4 +261,17 @@ test('an instance killed while its sweeper holds a lease: the lease runs out and
     await sandbox.control.clearFaults();
     await shopA.start();
   }
+});
+
+test('the automatic day close happens once for the two instances: one shop mark, one terminal mark, the day reconciled', async () => {
+  const close = await waitFor('the day close to finish', async () => getDb().dayClose.findFirst({ where: { status: 'DONE', day: { not: null } }, include: { periods: true } }), 60_000);
+  assert.equal(await getDb().dayClose.count({ where: { day: { not: null } } }), 1, 'one day close');
+  assert.deepEqual(close.periods.map((p) => p.scope).sort(), ['SHOP', 'TERMINAL']);
+  const { periods } = await sandbox.control.call<{ periods: { transactionPeriodId: string; terminalId?: string }[] }>('GET', '/sandbox/periods');
+  const ofTheClose = periods.filter((p) => close.periods.some((mine) => mine.transactionPeriodId === p.transactionPeriodId));
+  assert.equal(ofTheClose.length, 2);
+  // Any other mark at SEQR was made by a refund settlement (recorded with closedBy 'refund settlement').
+  const others = await getDb().transactionPeriod.count({ where: { dayCloseId: null } });
+  assert.equal(periods.length, 2 + others, 'no mark was made twice');
+  assert.equal(close.seqrCount !== null && close.shopCount !== null, true);
 });
