@@ -89,6 +89,8 @@ export class StateStore {
   private lazyTimer: NodeJS.Timeout | undefined;
   private lazyDue = false;
   private closed = false;
+  /** The last commit failed: retry only for a new change or a waiter, not in a loop of its own. */
+  private failing = false;
 
   private journal: fs.promises.FileHandle | undefined;
   private journalBytes = 0;
@@ -266,7 +268,8 @@ export class StateStore {
   }
 
   private hasWork(): boolean {
-    return this.snapshotWanted || this.noted > this.started || this.waiters.length > 0 || (this.lazyDue && this.dirty.size > 0);
+    if (this.noted > this.started || this.waiters.length > 0) return true;
+    return !this.failing && (this.snapshotWanted || (this.lazyDue && this.dirty.size > 0));
   }
 
   private schedule(): void {
@@ -300,10 +303,12 @@ export class StateStore {
       if (snapshot) await this.writeSnapshot();
       else await this.appendJournal();
       this.durable = Math.max(this.durable, upTo);
+      this.failing = false;
       for (const waiter of batch) waiter.resolve();
     } catch (error) {
       const reason = (error as Error).message;
       this.log(`[sandbox] Could not save the sandbox state to ${snapshot ? this.file : this.journalFile}: ${reason}. The changes stay in memory and are written with the next commit; requests that caused them were answered with an error.`);
+      this.failing = true;
       const failure = new Error(`The sandbox could not save its state to disk (${reason}).`);
       for (const waiter of batch) waiter.reject(failure);
     }
