@@ -332,11 +332,10 @@ export class StateStore {
       await this.journal.datasync();
       this.journalBytes += Buffer.byteLength(line);
     } catch (error) {
-      // Keep them dirty (ahead of newer ones, for order), and start over from a snapshot: a
-      // partly written line must not end up in the middle of the journal.
-      this.dirty = new Set([...invoices, ...this.dirty]);
-      if (meta) this.metaDirty = true;
+      // Start over from a snapshot, which covers these changes too: a partly written line must
+      // not end up in the middle of the journal.
       this.snapshotWanted = true;
+      await this.dropJournalHandle();
       throw error;
     }
   }
@@ -344,7 +343,6 @@ export class StateStore {
   private async writeSnapshot(): Promise<void> {
     const n = this.nextN++;
     const text = JSON.stringify({ ...this.getState(), journalSeq: n });
-    const dirtyBefore = this.dirty;
     this.dirty = new Set();
     this.metaDirty = false;
     this.snapshotWanted = false;
@@ -369,10 +367,17 @@ export class StateStore {
     } catch (error) {
       await fs.promises.unlink(this.tempFile).catch(() => undefined);
       // What was on disk is intact (rename is atomic, the journal is emptied last); try again whole.
-      this.dirty = new Set([...dirtyBefore, ...this.dirty]);
       this.snapshotWanted = true;
+      await this.dropJournalHandle();
       throw error;
     }
+  }
+
+  /** After a failure, open the journal afresh by its name next time (it may have been replaced). */
+  private async dropJournalHandle(): Promise<void> {
+    const handle = this.journal;
+    this.journal = undefined;
+    await handle?.close().catch(() => undefined);
   }
 }
 
