@@ -24,12 +24,12 @@ function tempDir(t: TestContext): string {
 }
 
 /** A model wired to a store the way sandbox/server.ts wires them. */
-function open(dir: string, options: StateStoreOptions = {}) {
+function open(dir: string, options: StateStoreOptions = {}, now: () => number = Date.now) {
   const log: string[] = [];
   const store = new StateStore(dir, (line) => log.push(line), options);
   const state = store.load();
   seedState(state, []);
-  const model = new SandboxModel(state, { confirmWindowS: 20, invoiceTtlS: 600, reportDelayS: 1, apiMode: '2.10', strict: false });
+  const model = new SandboxModel(state, { confirmWindowS: 20, invoiceTtlS: 600, reportDelayS: 1, apiMode: '2.10', strict: false }, now);
   store.bind(() => model.state);
   model.onInvoiceEvent = (invoice, event) => store.touch(invoice, event.kind === 'soap');
   /** One request: the operation, the server's changed(), then the wait for durability. */
@@ -161,4 +161,23 @@ test('a failed write rejects the wait with a sentence; the change stays in memor
   fs.rmSync(journalOf(dir)); // room again
   await act(() => model.sendInvoice(cred, body('accepted')));
   assert.deepEqual(reload(dir).invoices.map((i) => i.body.title), ['refused', 'accepted']);
+});
+
+test('a change nobody waits for (a reversal by the confirmation timer) is written on its own', async (t) => {
+  const dir = tempDir(t);
+  let now = Date.now();
+  const { store, model: clocked, act } = open(dir, {}, () => now);
+  const invoice = await act(() => clocked.sendInvoice(cred, body()).invoice!);
+  await act(() => clocked.customer(invoice.invoiceReference, 'pay'));
+
+  now += 21_000;
+  assert.equal(clocked.tick(), true);
+  store.changed(); // what the server's timer does; no request waits for it
+  let stored = reload(dir).invoices[0];
+  for (let i = 0; i < 500 && !stored?.reversed; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    stored = reload(dir).invoices[0];
+  }
+  assert.equal(stored?.status, 'CANCELED');
+  assert.equal(stored?.reversed, true);
 });
