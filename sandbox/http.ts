@@ -24,8 +24,10 @@ export interface SandboxContext {
   config: SandboxConfig;
   wsdlXml(): string;
   processSoap(xml: string): Promise<{ status: number; body: string; record?: CallRecord }>;
-  /** Call after every state change (persists, re-arms timers, sends notifications). */
+  /** Call after every state change (starts saving, re-arms timers, sends notifications). */
   changed(): void;
+  /** Resolves once every change made so far is on disk; rejects (with a sentence) when saving failed. */
+  durable(): Promise<void>;
   reset(): void;
   log(line: string): void;
   startedAt: number;
@@ -170,13 +172,13 @@ export function invoiceDetail(invoice: Invoice) {
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string): void {
+function writeHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(html) });
   res.end(html);
 }
@@ -312,6 +314,31 @@ ${cards || '<p>No invoices yet.</p>'}`,
 // The handler
 
 export function createHttpHandler(ctx: SandboxContext) {
+  /**
+   * Durable before answering: an answer leaves only once the changes made so far — its own and
+   * any other it could show — are on disk (at once when nothing is pending). When saving failed
+   * the answer is a 500 with the sentence, never an acknowledgement a crash could take back.
+   */
+  async function whenSaved(write: () => void, failed: (sentence: string) => void): Promise<void> {
+    try {
+      await ctx.durable();
+    } catch (error) {
+      failed(`${(error as Error).message} So this request is not acknowledged; its change may be lost if the sandbox stops now.`);
+      return;
+    }
+    write();
+  }
+  const sendJson = (res: ServerResponse, status: number, body: unknown) =>
+    whenSaved(
+      () => writeJson(res, status, body),
+      (sentence) => writeJson(res, 500, { error: sentence }),
+    );
+  const sendHtml = (res: ServerResponse, status: number, html: string) =>
+    whenSaved(
+      () => writeHtml(res, status, html),
+      (sentence) => writeHtml(res, 500, page('SEQR sandbox', `<p class="error" role="alert">${escapeHtml(sentence)}</p>`)),
+    );
+
   async function soapEndpoint(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (ctx.faults.down) {
       // "SEQR is down": the connection is reset without an answer.
@@ -325,8 +352,7 @@ export function createHttpHandler(ctx: SandboxContext) {
         res.end(req.method === 'HEAD' ? undefined : xml);
         return;
       }
-      sendHtml(res, 200, page('SEQR sandbox', `<p>SEQR merchant SOAP endpoint. POST SOAP 1.1 requests here; the WSDL is at <a href="?wsdl">?wsdl</a>.</p>`));
-      return;
+      return sendHtml(res, 200, page('SEQR sandbox', `<p>SEQR merchant SOAP endpoint. POST SOAP 1.1 requests here; the WSDL is at <a href="?wsdl">?wsdl</a>.</p>`));
     }
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain' });
@@ -342,10 +368,17 @@ export function createHttpHandler(ctx: SandboxContext) {
       ctx.log(`[soap] (garbage fault) answered non-XML in ${Date.now() - started} ms`);
       return;
     }
-    const { status, body, record } =
+    let { status, body, record } =
       xml === undefined
         ? { status: 413, body: soapFault('soap:Client', 'The request is larger than 5 MB.'), record: undefined }
         : await ctx.processSoap(xml);
+    try {
+      await ctx.durable(); // durable before answering (see whenSaved)
+    } catch (error) {
+      status = 500;
+      body = soapFault('soap:Server', `${(error as Error).message} The call is not acknowledged; its change may be lost if the sandbox stops now.`);
+      record = undefined;
+    }
     // "SEQR is slow": the request is carried out at once and the answer comes late, so a client
     // that gives up waiting leaves an invoice or refund behind, as with a real slow server.
     if (ctx.faults.slowMs) await sleep(ctx.faults.slowMs);
@@ -361,32 +394,29 @@ export function createHttpHandler(ctx: SandboxContext) {
   async function wallet(req: IncomingMessage, res: ServerResponse, base: string, ref: string, action: string | undefined): Promise<void> {
     const invoice = ctx.model.find(ref);
     if (!invoice) {
-      sendHtml(res, 404, page('SEQR — unknown invoice', `<p class="brand">SEQR sandbox wallet</p><div class="card"><p class="error">There is no invoice with reference ${escapeHtml(ref)}.</p></div>`));
-      return;
+      return sendHtml(res, 404, page('SEQR — unknown invoice', `<p class="brand">SEQR sandbox wallet</p><div class="card"><p class="error">There is no invoice with reference ${escapeHtml(ref)}.</p></div>`));
     }
     if (action === undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
-      sendHtml(res, 200, walletPage(ctx, invoice, base));
-      return;
+      return sendHtml(res, 200, walletPage(ctx, invoice, base));
     }
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
     await readBody(req, 64 * 1024);
     const result = ctx.model.customer(ref, action as CustomerAction);
     ctx.changed();
-    if (!result.ok) {
-      sendHtml(res, result.httpStatus, walletPage(ctx, invoice, base, result.error));
-      return;
-    }
+    if (!result.ok) return sendHtml(res, result.httpStatus, walletPage(ctx, invoice, base, result.error));
     // Like the app: after paying or cancelling, open backURL (same URL for both, §6.2). An app's
     // own scheme cannot be opened here, so the wallet page shows the return as a visible link.
     const back = action !== 'scan' ? invoice.body.backURL : undefined;
-    if (back !== undefined && !isHttpUrl(back)) {
-      sendHtml(res, 200, walletPage(ctx, invoice, base));
-      return;
-    }
+    if (back !== undefined && !isHttpUrl(back)) return sendHtml(res, 200, walletPage(ctx, invoice, base));
     const location = back ?? `${base}/R${ref}`;
-    res.writeHead(303, { location, 'content-type': 'text/plain' });
-    res.end(`See ${location}`);
+    return whenSaved(
+      () => {
+        res.writeHead(303, { location, 'content-type': 'text/plain' });
+        res.end(`See ${location}`);
+      },
+      (sentence) => writeHtml(res, 500, walletPage(ctx, invoice, base, sentence)),
+    );
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): Promise<void> {
@@ -477,9 +507,9 @@ export function createHttpHandler(ctx: SandboxContext) {
     return sendJson(res, 404, { error: `Nothing at ${url.pathname}. The control API has /sandbox/health, /sandbox/invoices, /sandbox/faults, /sandbox/reset, /sandbox/terminals and /sandbox/periods.` });
   }
 
-  function methodNotAllowed(res: ServerResponse, allow: string): void {
+  function methodNotAllowed(res: ServerResponse, allow: string): Promise<void> {
     res.setHeader('allow', allow);
-    sendJson(res, 405, { error: `Method not allowed here; use ${allow}.` });
+    return sendJson(res, 405, { error: `Method not allowed here; use ${allow}.` });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -515,7 +545,7 @@ export function createHttpHandler(ctx: SandboxContext) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     route(req, res).catch((error: unknown) => {
       ctx.log(`[sandbox] request ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'The sandbox failed to handle this request; see its log.' });
+      if (!res.headersSent) writeJson(res, 500, { error: 'The sandbox failed to handle this request; see its log.' });
       else res.destroy();
     });
   };

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Test helpers parse this line to learn the port when SEQR_SANDBOX_PORT=0.
-  console.log(`SEQR sandbox listening on ${sandbox.url} (WSDL ${sandbox.wsdlUrl}; wallet and log at ${sandbox.url}/sandbox; state in ${config.dataDir}/sandbox/state.json)`);
+  console.log(`SEQR sandbox listening on ${sandbox.url} (WSDL ${sandbox.wsdlUrl}; wallet and log at ${sandbox.url}/sandbox; state in ${config.dataDir}/sandbox/state.json + state.journal)`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -280,6 +280,11 @@ export class SandboxModel {
   readonly outbox: OutgoingNotification[] = [];
   /** Lines for the console (reversals, expiries): the server prints them. */
   readonly logbook: string[] = [];
+  /**
+   * Told of every change to an invoice: each one goes through event(), so the store can journal
+   * just the invoices that changed instead of diffing or rewriting the whole state.
+   */
+  onInvoiceEvent: ((invoice: Invoice, event: HistoryEvent) => void) | undefined;
 
   constructor(
     public state: SandboxState,
@@ -334,8 +339,10 @@ export class SandboxModel {
   // --- history -------------------------------------------------------------------------------------
 
   private event(invoice: Invoice, event: Omit<HistoryEvent, 'at'>): void {
-    invoice.history.push({ at: this.now(), ...event });
+    const entry: HistoryEvent = { at: this.now(), ...event };
+    invoice.history.push(entry);
     invoice.updatedAt = this.now();
+    this.onInvoiceEvent?.(invoice, entry);
   }
 
   private setStatus(invoice: Invoice, to: InvoiceStatus, why: string): void {

@@ -68,6 +68,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const store = new StateStore(config.dataDir, log);
   const state = store.load();
+  store.bind(() => model.state);
   seedState(state, config.terminals);
   const model = new SandboxModel(state, {
     confirmWindowS: config.confirmWindowS,
@@ -76,16 +77,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     apiMode: config.apiMode,
     strict: config.strict,
   });
+  // Journal each changed invoice. A SOAP call's own history line ("SOAP getPaymentStatus → 0")
+  // is bookkeeping: it alone must not cost an fsync, so a poll that changes nothing stays cheap.
+  model.onInvoiceEvent = (invoice, event) => store.touch(invoice, event.kind === 'soap');
 
   const faults: Faults = {};
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
   const pendingNotifications = new Set<Promise<void>>();
 
-  const persist = () => store.scheduleSave(() => model.state);
+  const persist = () => store.changed();
   let lastCall: CallRecord | undefined;
 
-  /** After any change: apply due timers, send notifications, save, re-arm the timer. */
+  /**
+   * After any change: apply due timers, send notifications, start saving, re-arm the timer. The
+   * answer to the request that caused it waits for the save (context.durable); timer-driven
+   * changes and notification records are saved the same way with nobody waiting.
+   */
   function changed(): void {
     model.tick();
     for (const line of model.logbook.splice(0)) log(line);
@@ -205,8 +213,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     wsdlXml: () => wsdlText.replace(/(<soap:address\s+location=")[^"]*(")/, `$1${publicUrl}${SOAP_PATH}$2`),
     processSoap,
     changed,
+    durable: () => store.sync(),
     reset: () => {
       model.state = emptyState();
+      store.replaced();
       seedState(model.state, config.terminals);
       model.outbox.length = 0;
       for (const key of Object.keys(faults) as (keyof Faults)[]) delete faults[key];
@@ -241,7 +251,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       closing = true;
       if (timer) clearTimeout(timer);
       await Promise.race([Promise.allSettled([...pendingNotifications]), new Promise((r) => setTimeout(r, 1000))]);
-      store.flush(model.state);
+      // Before the port is free: a sandbox started at once on this DATA_DIR must find the final state.
+      await store.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

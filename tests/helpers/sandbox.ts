@@ -5,6 +5,7 @@
 //   sandbox.wsdlUrl / sandbox.endpointUrl   → point a SOAP client here
 //   await sandbox.control.pay(ref)          → play the customer
 //   await sandbox.restart()                 → same port and DATA_DIR (persistence tests)
+//   await sandbox.restart({ signal: 'SIGKILL' }) → the same after a crash (durability tests)
 //   await sandbox.stop()                    → stops it and removes the temp DATA_DIR it created
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -115,8 +116,11 @@ export interface SandboxProcess {
   /** Everything the sandbox printed so far (stdout + stderr). */
   output(): string;
   stop(): Promise<void>;
-  /** Stops and starts again on the same port and DATA_DIR; downForMs keeps it stopped that long. */
-  restart(opts?: { downForMs?: number }): Promise<void>;
+  /**
+   * Stops (SIGTERM, or `signal`: SIGKILL for a crash) and starts again on the same port and
+   * DATA_DIR; downForMs keeps it stopped that long.
+   */
+  restart(opts?: { downForMs?: number; signal?: NodeJS.Signals }): Promise<void>;
 }
 
 export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Promise<SandboxProcess> {
@@ -181,10 +185,10 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     }
   }
 
-  async function halt(): Promise<void> {
+  async function halt(signal?: NodeJS.Signals): Promise<void> {
     const proc = child;
     child = undefined;
-    await stopChild(proc);
+    await stopChild(proc, signal);
   }
 
   await launch();
@@ -201,8 +205,8 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
       await halt();
       if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
-    async restart({ downForMs = 0 } = {}) {
-      await halt();
+    async restart({ downForMs = 0, signal } = {}) {
+      await halt(signal);
       if (downForMs > 0) await new Promise((resolve) => setTimeout(resolve, downForMs));
       await launch();
     },
