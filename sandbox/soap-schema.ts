@@ -6,8 +6,11 @@
 // it. The allowed children and types come from the WSDL's own schema, read once at start.
 //
 // Element order is NOT checked: JAXB's unmarshaller looks each child up by name in its class's
-// property map and never enforces xs:sequence order, and CXF ran without schema validation (its
-// default), so SEQR accepted any order (§1.2: the official docs send children out of order).
+// property map and never enforces xs:sequence order (tried with JAXB RI 2.3: a reordered invoice
+// unmarshals), and CXF ran without schema validation (its default; its errors would read
+// "cvc-complex-type…", not "unexpected element"), so SEQR accepted any order (§1.2: the official
+// docs send children out of order). "Expected elements are …" lists them in schema order (JAXB's
+// own list is in hash order).
 // For the same reason minOccurs is not enforced (a missing int is 0 to JAXB) and a repeated
 // single element is not an error; attributes are ignored as JAXB ignores unknown attributes.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -220,69 +223,77 @@ function checkContent(element: XmlElement, type: ComplexType | LeafType): void {
   }
 }
 
-const INT_RANGES: Record<string, [bigint, bigint]> = {
-  byte: [-128n, 127n],
-  short: [-32768n, 32767n],
-  int: [-2147483648n, 2147483647n],
-  long: [-9223372036854775808n, 9223372036854775807n],
-};
+// How a leaf parses follows JAXB RI's DatatypeConverter (checked against JAXB RI 2.3 with a
+// handler that rejects every event, as CXF's does), including its messages and its leniency:
+// xs:int accepts a sign and surrounding whitespace and is not range-checked (JAXB wraps), an
+// empty xs:int or xs:decimal is 0/null, but an empty xs:long or xs:dateTime fails (Long.valueOf,
+// XMLGregorianCalendar). Stricter than JAXB, on purpose (issue 11): an enumeration value the
+// schema does not declare is a fault here (JAXB nulls it silently), as is text in a complex
+// element (JAXB ignores it).
+const LONG_MIN = -9223372036854775808n;
+const LONG_MAX = 9223372036854775807n;
 
 function checkLeaf(element: XmlElement, type: LeafType, raw: string): void {
   const where = ` (element <${qname(element.ns, element.name)}>)`;
-  const value = raw.trim(); // JAXB collapses whitespace for every non-string type
+  const fail = (message: string) => new Unmarshalling(message + where);
   if (type.kind === 'enum') {
-    if (!type.values.includes(value)) throw new Unmarshalling(`"${value}" is not a value of the enumeration ${type.name}: ${type.values.join(', ')}${where}`);
+    // Compared as written (xs:string base, whitespace preserved); empty is JAXB's null.
+    if (raw !== '' && !type.values.includes(raw)) throw fail(`"${raw}" is not a value of the enumeration ${type.name}: ${type.values.join(', ')}`);
     return;
   }
-  // An empty non-string element is taken as absent: clients (PHP, suds) send <x/> for a null.
-  if (value === '' && type.name !== 'string') return;
+  const value = raw.trim();
   switch (type.name) {
     case 'byte':
     case 'short':
     case 'int':
-    case 'long': {
-      const [min, max] = INT_RANGES[type.name]!;
-      // Java's wording: DatatypeConverter says "Not a number" for int, Long.valueOf "For input string".
-      const message = type.name === 'long' ? `For input string: "${value}"` : `Not a number: ${value}`;
-      if (!/^[+-]?\d+$/.test(value)) throw new Unmarshalling(message + where);
-      const number = BigInt(value);
-      if (number < min || number > max) throw new Unmarshalling(message + where);
+      if (value !== '' && !/^[+-]?\d+$/.test(value)) throw fail(`Not a number: ${value}`);
       return;
-    }
-    case 'integer':
-      if (!/^[+-]?\d+$/.test(value)) throw new Unmarshalling(`Not a number: ${value}${where}`);
+    case 'long':
+      if (!/^[+-]?\d+$/.test(value) || BigInt(value) < LONG_MIN || BigInt(value) > LONG_MAX) throw fail(`For input string: "${value}"`);
       return;
-    case 'decimal':
-    case 'double':
-    case 'float': {
-      // java.math.BigDecimal's syntax (JAXB parses xs:decimal with it); double/float also allow INF/NaN.
-      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) return;
-      if (type.name !== 'decimal' && /^(-?INF|NaN)$/.test(value)) return;
+    case 'decimal': {
+      if (value === '') return;
       const bad = [...value].find((c) => !/[\d.eE+-]/.test(c));
-      throw new Unmarshalling(
-        (bad !== undefined ? `Character ${bad} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.` : `Not a number: ${value}`) + where,
-      );
+      if (bad !== undefined) throw fail(`Character ${bad} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+      if ((value.split('e')[0]!.split('E')[0]!.match(/\./g) ?? []).length > 1) throw fail('Character array contains more than one decimal point.');
+      if (!/\d/.test(value)) throw fail('No digits found.');
+      // java.math.BigDecimal's syntax, exponent included.
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) throw fail(`Not a number: ${value}`);
+      return;
     }
     case 'boolean':
-      if (!/^(true|false|1|0)$/.test(value)) throw new Unmarshalling(`Not a boolean: ${value}${where}`);
+      if (value !== '' && !/^(true|false|1|0)$/.test(value)) throw fail(`Not a boolean: ${value}`);
       return;
-    case 'dateTime':
-      if (!isDateTime(value)) throw new Unmarshalling(`Not a dateTime: ${value}${where}`);
+    case 'dateTime': {
+      const problem = dateTimeProblem(value);
+      if (problem !== undefined) throw fail(problem);
       return;
+    }
     default:
       // string, base64Binary (JAXB's base64 decoder skips what it cannot read), anyType…
       return;
   }
 }
 
-function isDateTime(value: string): boolean {
-  const match = /^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-](\d\d):(\d\d))?$/.exec(value);
-  if (!match) return false;
-  const [month, day, hour, minute, second] = [match[2], match[3], match[4], match[5], match[6]].map(Number) as [number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || minute > 59 || second > 60) return false;
-  if (hour > 24 || (hour === 24 && (minute !== 0 || second !== 0))) return false;
-  if (match[9] !== undefined && (Number(match[9]) > 14 || Number(match[10]) > 59)) return false;
-  return true;
+/**
+ * XMLGregorianCalendar's verdict on a lexical dateTime (it also takes a plain date, as JAXB did):
+ * undefined when it parses, else its message (the value itself, or "Invalid value 13 for Month
+ * field.").
+ */
+function dateTimeProblem(value: string): string | undefined {
+  const match = /^(-?\d{4,})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d):(\d\d)(\.\d+)?)?(Z|[+-]\d\d:\d\d)?$/.exec(value);
+  if (!match) return value;
+  const fields: [string, string | undefined, number, number][] = [
+    ['Month', match[2], 1, 12],
+    ['Day', match[3], 1, 31],
+    ['Hour', match[4], 0, 24],
+    ['Minute', match[5], 0, 59],
+    ['Second', match[6], 0, 60],
+  ];
+  for (const [name, text, min, max] of fields) {
+    if (text !== undefined && (Number(text) < min || Number(text) > max)) return `Invalid value ${Number(text)} for ${name} field.`;
+  }
+  return undefined;
 }
 
 /**

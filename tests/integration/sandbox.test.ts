@@ -327,7 +327,12 @@ describe("SEQR's unmarshalling (CXF/JAXB, elementFormDefault unqualified)", () =
     {
       name: 'an xs:dateTime that is not one',
       body: envelope(`<ext:sendInvoice>${context()}${invoiceXml().replace('<invoice>', '<invoice><issueDate>yesterday</issueDate>')}</ext:sendInvoice>`),
-      faultstring: /^Unmarshalling Error: Not a dateTime: yesterday \(element <\{\}issueDate>\)$/,
+      faultstring: /^Unmarshalling Error: yesterday \(element <\{\}issueDate>\)$/,
+    },
+    {
+      name: 'an empty xs:long (Long.valueOf refuses "")',
+      body: envelope(`<ext:sendInvoice>${context().replace('<clientRequestTimeout>0</clientRequestTimeout>', '<clientRequestTimeout/>')}${invoiceXml()}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: For input string: "" \(element <\{\}clientRequestTimeout>\)$/,
     },
     {
       name: 'an acknowledgmentMode the schema does not declare',
@@ -369,10 +374,12 @@ describe("SEQR's unmarshalling (CXF/JAXB, elementFormDefault unqualified)", () =
     assert.equal((await sandbox.control.invoices()).length, before);
   });
 
-  test('JAXB is lenient where CXF was: any child order, whitespace, comments, CDATA, attributes, empty numbers', async () => {
+  test('JAXB is lenient where CXF was: any child order, whitespace, comments, CDATA, attributes, signs, empty decimals, a plain date', async () => {
     const reversedContext =
-      '<context>\n  <password>demo-password</password>\n  <initiatorPrincipalId><type>TERMINALID</type><id>demo-webshop</id></initiatorPrincipalId>\n  <!-- a comment -->\n  <clientRequestTimeout/>\n  <clientId xml:lang="en">tests</clientId>\n</context>';
-    const invoice = invoiceXml({ title: '<![CDATA[Acme & <Co>]]>' });
+      '<context>\n  <password>demo-password</password>\n  <initiatorPrincipalId><type>TERMINALID</type><id>demo-webshop</id></initiatorPrincipalId>\n  <!-- a comment -->\n  <clientRequestTimeout> +0 </clientRequestTimeout>\n  <clientId xml:lang="en">tests</clientId>\n</context>';
+    const invoice = invoiceXml({ title: '<![CDATA[Acme & <Co>]]>' })
+      .replace('<invoice>', '<invoice><issueDate>2026-12-01</issueDate>')
+      .replace('<itemQuantity>1</itemQuantity>', '<itemQuantity> 1 </itemQuantity><itemTaxRate/>');
     const answer = await soapCall(sandbox, 'sendInvoice', `\n${invoice}\n${reversedContext}\n`);
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.code, 0);
