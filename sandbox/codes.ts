@@ -54,6 +54,15 @@ export const OPERATIONS = [
   'assignSeqrId',
   'markTransactionPeriod',
   'executeReport',
+  // The wallet operations of SEQR's port type (§11): a merchant terminal may call them but is not
+  // entitled to them, so they answer with a result code (soap-service.ts).
+  'benchmarkingNop',
+  'changePrincipalPassword',
+  'confirmCustomerRegistration',
+  'requestPrincipalInformation',
+  'requestPurchase',
+  'requestTopup',
+  'requestTransfer',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 

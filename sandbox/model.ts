@@ -388,12 +388,26 @@ export class SandboxModel {
     return { code: 0, terminal };
   }
 
+  /**
+   * A RESELLERUSER principal in either form of §11: `id` = reseller with a separate `userId`, or
+   * `id` = "<resellerId>/<userId>" with no userId (SEQR's cash-register sample logs in that way).
+   */
   authReseller(cred: Credentials | undefined): { code: number; reseller?: Reseller } {
     const id = cred?.id?.trim();
     if (!id) return { code: 29 };
     if (cred?.type?.trim().toUpperCase() !== 'RESELLERUSER') return { code: 29 };
-    const reseller = this.state.resellers[id];
-    if (!reseller || (cred.userId?.trim() ?? '') !== reseller.userId) return { code: 37 };
+    let resellerId = id;
+    let userId = cred.userId?.trim() ?? '';
+    const slash = id.lastIndexOf('/');
+    if (!this.state.resellers[id] && slash > 0) {
+      resellerId = id.slice(0, slash);
+      const fromId = id.slice(slash + 1);
+      // Both forms at once must agree, or the principal is not one we know.
+      if (userId !== '' && userId !== fromId) return { code: 37 };
+      userId = fromId;
+    }
+    const reseller = this.state.resellers[resellerId];
+    if (!reseller || userId !== reseller.userId) return { code: 37 };
     if ((cred.password ?? '') !== reseller.password) return { code: 20 };
     return { code: 0, reseller };
   }
@@ -406,6 +420,18 @@ export class SandboxModel {
     }
     const auth = this.authTerminal(cred);
     return { code: auth.code, resellerId: auth.terminal?.resellerId };
+  }
+
+  /**
+   * The wallet operations of §11 (changePrincipalPassword, requestTopup…): the caller is
+   * authenticated as for any call (29/20/21/33/37 first), then refused with 91
+   * UNSUPPORTED_OPERATION. §5 offers no "not entitled" code for a merchant: 21 ACCESS_DENIED is
+   * documented as the short-password case and 10 as a business rule, and clients treat 21 as a
+   * configuration error; 91 "operation not supported by this service" is what §2.14 prescribes.
+   */
+  walletOperation(cred: Credentials | undefined): { code: number } {
+    const auth = this.authReporting(cred);
+    return { code: auth.code !== 0 ? auth.code : 91 };
   }
 
   // --- invoice validation --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { createHttpHandler, type Faults, type SandboxContext } from './http';
 import { emptyState, seedState, SandboxModel } from './model';
 import { createSoapServices, type CallRecord } from './soap-service';
 import { soapFault } from './soap-fault';
+import { checkRequest, loadRequestSchema } from './soap-schema';
 import { StateStore } from './store';
 
 export const SOAP_PATH = '/soap/merchant/cashregister-2';
@@ -65,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const config: SandboxConfig = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   const log = options.log ?? ((line: string) => console.log(line));
   const wsdlText = fs.readFileSync(WSDL_FILE, 'utf8');
+  const requestSchema = loadRequestSchema(wsdlText);
 
   const store = new StateStore(config.dataDir, log);
   const state = store.load();
@@ -177,22 +179,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   /** Handles one SOAP POST body; resolves to status, body and the call record for the log line. */
   async function processSoap(xml: string): Promise<{ status: number; body: string; record?: CallRecord }> {
-    let parsed: unknown;
+    // First as SEQR's CXF/JAXB service read it (soap-schema.ts); only a request that passes goes to
+    // node-soap, which is lenient about namespaces and types.
+    const check = checkRequest(requestSchema, xml);
+    if (!check.ok) return { status: 500, body: soapFault('soap:Client', check.faultstring) };
+    const name = check.operation;
+    if (!isOperation(name)) return { status: 500, body: soapFault('soap:Client', `Unknown operation ${name}.`) };
     try {
-      parsed = wsdl.xmlToObject(xml);
-    } catch (error) {
-      const fault = (error as { Fault?: { detail?: string } }).Fault;
-      if (fault) return { status: 500, body: soapFault('soap:Client', `The request is not well-formed XML: ${String(fault.detail ?? '').split('\n')[0]?.replace(/^Error: /, '')}`) };
-      const name = operationNameIn(xml);
-      return { status: 500, body: soapFault('soap:Client', name ? `Unknown operation ${name}.` : 'The request could not be read as a SOAP 1.1 envelope.') };
-    }
-    const envelopeBody = (parsed as { Body?: unknown } | undefined)?.Body;
-    if (typeof envelopeBody !== 'object' || envelopeBody === null || !/<(?:[\w.-]+:)?Envelope[\s>]/.test(xml)) {
-      return { status: 500, body: soapFault('soap:Client', 'The request is not a SOAP 1.1 envelope with a Body.') };
-    }
-    const name = Object.keys(envelopeBody).find((key) => key !== 'attributes');
-    if (!name || !isOperation(name)) {
-      return { status: 500, body: soapFault('soap:Client', name ? `Unknown operation ${name}.` : 'The SOAP Body is empty.') };
+      wsdl.xmlToObject(xml);
+    } catch {
+      return { status: 500, body: soapFault('soap:Client', `The request for ${name} could not be read.`) };
     }
     lastCall = undefined;
     // No SOAPAction header on purpose: §1.1 says accept any value; node-soap would try to match it.
@@ -259,10 +255,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       });
     },
   };
-}
-
-function operationNameIn(xml: string): string | undefined {
-  return /<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([\w.-]+)/.exec(xml)?.[1];
 }
 
 function causeOf(error: Error): string {

@@ -254,7 +254,23 @@ function handlers(model: SandboxModel): Record<Operation, Handler> {
           : undefined,
       };
     },
+    // §11: benchmarkingNop's request has no fields, so there is nobody to authenticate: a no-op
+    // that succeeds (§2.14 "always success").
+    benchmarkingNop() {
+      return base(0);
+    },
+    // The wallet operations: authenticated, then 91 (model.walletOperation says why).
+    changePrincipalPassword: wallet,
+    confirmCustomerRegistration: wallet,
+    requestPrincipalInformation: wallet,
+    requestPurchase: wallet,
+    requestTopup: wallet,
+    requestTransfer: wallet,
   };
+
+  function wallet(args: Args): Out {
+    return base(model.walletOperation(credentials(args)).code);
+  }
 }
 
 function credentials(args: Args): Credentials | undefined {
@@ -301,5 +317,6 @@ export function createSoapServices(hooks: ServiceHooks) {
   for (const operation of Object.keys(handlers(hooks.model)) as Operation[]) {
     port[operation] = (args: unknown) => runOperation(hooks, operation, args);
   }
-  return { ERSWSExternalClientServiceImplService: { ERSWSExternalClientServiceImplPort: port } };
+  // Service and port names as in SEQR's published WSDL (§11); node-soap looks them up there.
+  return { ERSWSExternalClientServiceService: { ERSWSExternalClientServicePort: port } };
 }

@@ -99,7 +99,7 @@ test('suds (payment.py style): factory-created types, full pay flow polling whil
   assert.deepEqual(stored.totalAmount, { currency: 'SEK', value: '24.00' });
 });
 
-test('zeep strict: all 12 operations, every response valid against the WSDL schema', async () => {
+test('zeep strict: all 19 operations, every response valid against the WSDL schema', async () => {
   const r = await script(PYTHON, [
     path.join(INTEROP, 'zeep_strict.py'),
     sandbox.wsdlUrl,
@@ -112,9 +112,15 @@ test('zeep strict: all 12 operations, every response valid against the WSDL sche
   ]);
   assert.deepEqual(r.invalid, []);
   assert.deepEqual(r.validated, [
-    'assignSeqrId', 'cancelInvoice', 'commitReservation', 'executeReport', 'getPaymentStatus', 'markTransactionPeriod',
-    'refundPayment', 'registerTerminal', 'sendInvoice', 'submitPaymentReceipt', 'unregisterTerminal', 'updateInvoice',
+    'assignSeqrId', 'benchmarkingNop', 'cancelInvoice', 'changePrincipalPassword', 'commitReservation', 'confirmCustomerRegistration',
+    'executeReport', 'getPaymentStatus', 'markTransactionPeriod', 'refundPayment', 'registerTerminal', 'requestPrincipalInformation',
+    'requestPurchase', 'requestTopup', 'requestTransfer', 'sendInvoice', 'submitPaymentReceipt', 'unregisterTerminal', 'updateInvoice',
   ]);
+  assert.equal(r.benchmarkingNop, 0);
+  assert.deepEqual(r.wallet, {
+    changePrincipalPassword: 91, confirmCustomerRegistration: 91, requestPrincipalInformation: 91,
+    requestPurchase: 91, requestTopup: 91, requestTransfer: 91,
+  });
   assert.equal(r.sendInvoice.resultCode, 0);
   assert.deepEqual(r.getPaymentStatus, { resultCode: 0, status: 'ISSUED', version: 1 });
   assert.deepEqual(r.updateInvoice, { resultCode: 0, versionAfter: 2, statusAfter: 'ISSUED' });

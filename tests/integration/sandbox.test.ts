@@ -213,9 +213,9 @@ describe('SOAP faults only for broken requests', () => {
       assert.equal(response.status, 500, body);
       assert.match(text, /<soap:Fault><faultcode>soap:Client<\/faultcode><faultstring>[^<]+<\/faultstring><\/soap:Fault>/, text);
     }
-    const unknown = await soapCall(sandbox, 'requestTopup', context());
+    const unknown = await soapCall(sandbox, 'getInvoiceList', context());
     assert.equal(unknown.status, 500);
-    assert.match(unknown.text, /Unknown operation requestTopup/);
+    assert.match(unknown.text, /Unknown operation getInvoiceList/);
 
     const noContext = await soapCall(sandbox, 'getPaymentStatus', '<invoiceReference>1</invoiceReference><invoiceVersion>0</invoiceVersion>');
     assert.equal(noContext.status, 200);
@@ -226,7 +226,9 @@ describe('SOAP faults only for broken requests', () => {
     assert.deepEqual([wrongPassword.status, wrongPassword.code, wrongPassword.field('resultDescription')], [200, 20, 'AUTHENTICATION_FAILED']);
     const noInvoice = await soapCall(sandbox, 'sendInvoice', context());
     assert.equal(noInvoice.code, 49);
-    for (const total of ['0.00', '-5', '1.001', 'abc']) {
+    // Well-typed but unacceptable amounts are business errors; 'abc' is not an xs:decimal at all,
+    // which SEQR's JAXB layer refused before any business rule (see "SEQR's unmarshalling").
+    for (const total of ['0.00', '-5', '1.001']) {
       assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ total }))).code, 49, total);
     }
     assert.equal((await soapCall(sandbox, 'sendInvoice', context() + invoiceXml({ backURL: '/relative' }))).code, 64);
@@ -249,6 +251,222 @@ describe('SOAP faults only for broken requests', () => {
     assert.match(sandbox.output(), /\[soap\] sendInvoice TERMINALID demo-webshop → 0 SUCCESS in \d+ ms/);
     assert.match(sandbox.output(), /\[soap\] sendInvoice TERMINALID demo-webshop → 20 AUTHENTICATION_FAILED in \d+ ms/);
     assert.doesNotMatch(sandbox.output(), /demo-password/);
+  });
+});
+
+const SEQR_NS = 'http://external.interfaces.ers.seamless.com/';
+const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+async function rawSoap(sandbox: SandboxProcess, body: string): Promise<{ status: number; text: string; faultcode?: string; faultstring?: string }> {
+  const response = await fetch(sandbox.endpointUrl, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body });
+  const text = await response.text();
+  const unescape = (value: string | undefined) => value?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return {
+    status: response.status,
+    text,
+    faultcode: /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1],
+    faultstring: unescape(/<faultstring>([^<]*)<\/faultstring>/.exec(text)?.[1]),
+  };
+}
+
+const envelope = (inner: string) => `<soapenv:Envelope xmlns:soapenv="${SOAP11}" xmlns:ext="${SEQR_NS}"><soapenv:Body>${inner}</soapenv:Body></soapenv:Envelope>`;
+
+describe("SEQR's unmarshalling (CXF/JAXB, elementFormDefault unqualified)", () => {
+  // Each request is refused before it reaches the model: HTTP 500, a SOAP 1.1 soap:Client Fault
+  // whose faultstring names the element as CXF did, and no invoice stored.
+  const cases: { name: string; body: string; faultstring: RegExp }[] = [
+    {
+      name: 'namespace-qualified children (prefix)',
+      body: envelope(`<ext:sendInvoice>${context().replace('<context>', '<ext:context>').replace('</context>', '</ext:context>')}${invoiceXml()}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"http:\/\/external\.interfaces\.ers\.seamless\.com\/", local:"context"\)\. Expected elements are <\{\}context>,<\{\}invoice>,<\{\}tokens>$/,
+    },
+    {
+      name: 'children qualified by a default namespace on the wrapper',
+      body: `<soapenv:Envelope xmlns:soapenv="${SOAP11}"><soapenv:Body><sendInvoice xmlns="${SEQR_NS}">${context()}${invoiceXml()}</sendInvoice></soapenv:Body></soapenv:Envelope>`,
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"http:\/\/external\.interfaces\.ers\.seamless\.com\/", local:"context"\)/,
+    },
+    {
+      name: 'wrapper in the wrong namespace',
+      body: `<soapenv:Envelope xmlns:soapenv="${SOAP11}" xmlns:ext="http://externalclientservice.cashregister.seamless.com/"><soapenv:Body><ext:sendInvoice>${context()}${invoiceXml()}</ext:sendInvoice></soapenv:Body></soapenv:Envelope>`,
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"http:\/\/externalclientservice\.cashregister\.seamless\.com\/", local:"sendInvoice"\)\. Expected elements are <\{http:\/\/external\.interfaces\.ers\.seamless\.com\/\}sendInvoice>$/,
+    },
+    {
+      name: 'wrapper in no namespace',
+      body: envelope(`<sendInvoice>${context()}${invoiceXml()}</sendInvoice>`),
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"", local:"sendInvoice"\)/,
+    },
+    {
+      name: 'a SOAP 1.2 envelope',
+      body: `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:ext="${SEQR_NS}"><env:Body><ext:sendInvoice>${context()}${invoiceXml()}</ext:sendInvoice></env:Body></env:Envelope>`,
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"http:\/\/www\.w3\.org\/2003\/05\/soap-envelope", local:"Envelope"\)\. Expected elements are <\{http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/\}Envelope>$/,
+    },
+    {
+      name: 'an unknown element inside invoice',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml().replace('</invoice>', '<discountCode>SUMMER</discountCode></invoice>')}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"", local:"discountCode"\)\. Expected elements are <\{\}paymentMode>,.*<\{\}notificationUrl>,<\{\}commitReservationTimeout>$/,
+    },
+    {
+      name: 'text where the complex totalAmount belongs',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml().replace(/<totalAmount>.*?<\/totalAmount>/, '<totalAmount>447.00</totalAmount>')}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: unexpected text "447\.00" in element <\{\}totalAmount>$/,
+    },
+    {
+      name: 'a non-numeric xs:int (tokens/status)',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml()}<tokens><id>loyalty</id><status>abc</status></tokens></ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: Not a number: abc \(element <\{\}status>\)$/,
+    },
+    {
+      name: 'a non-numeric xs:long (clientRequestTimeout)',
+      body: envelope(`<ext:sendInvoice>${context().replace('<clientRequestTimeout>0<', '<clientRequestTimeout>soon<')}${invoiceXml()}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: For input string: "soon" \(element <\{\}clientRequestTimeout>\)$/,
+    },
+    {
+      name: 'a value that is not an xs:decimal',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml({ total: 'abc' })}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: Character a is neither a decimal digit number.* \(element <\{\}value>\)$/,
+    },
+    {
+      name: 'an xs:dateTime that is not one',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml().replace('<invoice>', '<invoice><issueDate>yesterday</issueDate>')}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: yesterday \(element <\{\}issueDate>\)$/,
+    },
+    {
+      name: 'an empty xs:long (Long.valueOf refuses "")',
+      body: envelope(`<ext:sendInvoice>${context().replace('<clientRequestTimeout>0</clientRequestTimeout>', '<clientRequestTimeout/>')}${invoiceXml()}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: For input string: "" \(element <\{\}clientRequestTimeout>\)$/,
+    },
+    {
+      name: 'an acknowledgmentMode the schema does not declare',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml({ ack: 'SOMETIMES' })}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: "SOMETIMES" is not a value of the enumeration acknowledgmentMode: NO_ACKNOWLEDGMENT, OPTIONAL_ACKNOWLEDGMENT, REQUIRE_ACKNOWLEDGMENT \(element <\{\}acknowledgmentMode>\)$/,
+    },
+    {
+      name: 'an element inside a string leaf',
+      body: envelope(`<ext:sendInvoice>${context()}${invoiceXml({ title: '<b>Acme</b>' })}</ext:sendInvoice>`),
+      faultstring: /^Unmarshalling Error: unexpected element \(uri:"", local:"b"\)\. Expected elements are \(none\)$/,
+    },
+  ];
+  for (const { name, body, faultstring } of cases) {
+    test(`${name}: HTTP 500, soap:Client "Unmarshalling Error", no invoice`, async () => {
+      const before = (await sandbox.control.invoices()).length;
+      const answer = await rawSoap(sandbox, body);
+      assert.equal(answer.status, 500, answer.text);
+      assert.equal(answer.faultcode, 'soap:Client', answer.text);
+      assert.match(answer.faultstring ?? '', faultstring);
+      assert.match(answer.text, /^<\?xml version="1\.0" encoding="UTF-8"\?><soap:Envelope xmlns:soap="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"><soap:Body><soap:Fault>/, 'a SOAP 1.1 Fault');
+      assert.equal((await sandbox.control.invoices()).length, before, 'no invoice was created');
+    });
+  }
+
+  test('a non-numeric invoiceVersion fails getPaymentStatus the same way', async () => {
+    const ref = await sendInvoice(sandbox);
+    const answer = await rawSoap(sandbox, envelope(`<ext:getPaymentStatus>${context()}<invoiceReference>${ref}</invoiceReference><invoiceVersion>abc</invoiceVersion></ext:getPaymentStatus>`));
+    assert.deepEqual([answer.status, answer.faultcode, answer.faultstring], [500, 'soap:Client', 'Unmarshalling Error: Not a number: abc (element <{}invoiceVersion>)']);
+    // The good one still answers.
+    assert.equal((await status(sandbox, ref)).field('status'), 'ISSUED');
+  });
+
+  test('a DTD is refused and its entities never expanded', async () => {
+    const before = (await sandbox.control.invoices()).length;
+    const body = `<?xml version="1.0"?><!DOCTYPE e [<!ENTITY secret SYSTEM "file:///etc/hostname">]>${envelope(`<ext:sendInvoice>${context()}${invoiceXml({ title: '&secret;' })}</ext:sendInvoice>`)}`;
+    const answer = await rawSoap(sandbox, body);
+    assert.deepEqual([answer.status, answer.faultcode], [500, 'soap:Client']);
+    assert.match(answer.faultstring ?? '', /DOCTYPE/);
+    assert.equal((await sandbox.control.invoices()).length, before);
+  });
+
+  test('JAXB is lenient where CXF was: any child order, whitespace, comments, CDATA, attributes, signs, empty decimals, a plain date', async () => {
+    const reversedContext =
+      '<context>\n  <password>demo-password</password>\n  <initiatorPrincipalId><type>TERMINALID</type><id>demo-webshop</id></initiatorPrincipalId>\n  <!-- a comment -->\n  <clientRequestTimeout> +0 </clientRequestTimeout>\n  <clientId xml:lang="en">tests</clientId>\n</context>';
+    const invoice = invoiceXml({ title: '<![CDATA[Acme & <Co>]]>' })
+      .replace('<invoice>', '<invoice><issueDate>2026-12-01</issueDate>')
+      .replace('<itemQuantity>1</itemQuantity>', '<itemQuantity> 1 </itemQuantity><itemTaxRate/>');
+    const answer = await soapCall(sandbox, 'sendInvoice', `\n${invoice}\n${reversedContext}\n`);
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.code, 0);
+    const stored = await sandbox.control.invoice(answer.field('invoiceReference') ?? '');
+    assert.equal(stored.title, 'Acme & <Co>');
+  });
+});
+
+describe("the wallet operations of SEQR's port type", () => {
+  const wallet = [
+    ['changePrincipalPassword', '<principalId><id>demo-webshop</id><type>TERMINALID</type></principalId><newPassword>n3w-pass</newPassword>'],
+    ['confirmCustomerRegistration', '<principalId><id>4670000001</id><type>MSISDN</type></principalId><secondaryPrincipalId><id>x</id></secondaryPrincipalId><registrationReference>r1</registrationReference>'],
+    ['requestPrincipalInformation', '<principalId><id>4670000001</id><type>MSISDN</type></principalId>'],
+    ['requestPurchase', '<senderPrincipalId><id>a</id></senderPrincipalId><receiverPrincipalId><id>b</id></receiverPrincipalId><senderAccountSpecifier><accountId>1</accountId><accountTypeId>CASH</accountTypeId></senderAccountSpecifier><purchaseOrder><productSpecifier><productId>p</productId><productIdType>SKU</productIdType></productSpecifier><purchaseCount>2</purchaseCount></purchaseOrder><purchaseOrder><purchaseCount>1</purchaseCount></purchaseOrder>'],
+    ['requestTopup', '<senderPrincipalId><id>a</id></senderPrincipalId><topupPrincipalId><id>b</id></topupPrincipalId><topupAccountSpecifier><accountId>1</accountId></topupAccountSpecifier><productId>TOPUP</productId><amount><currency>SEK</currency><value>100.00</value></amount>'],
+    ['requestTransfer', '<senderPrincipalId><id>a</id></senderPrincipalId><receiverPrincipalId><id>b</id></receiverPrincipalId><receiverAccountSpecifier><accountId>2</accountId></receiverAccountSpecifier><productId>P2P</productId><amount><currency>SEK</currency><value>5</value></amount>'],
+  ] as const;
+  const reseller = (id: string, userId?: string, password = 'demo-reseller-password') =>
+    `<context><clientRequestTimeout>0</clientRequestTimeout><initiatorPrincipalId><id>${id}</id><type>RESELLERUSER</type>${userId === undefined ? '' : `<userId>${userId}</userId>`}</initiatorPrincipalId><password>${password}</password></context>`;
+
+  test('authenticated first (29, 20, 37), then 91 UNSUPPORTED_OPERATION; a result code, never a Fault', async () => {
+    const before = await sandbox.control.invoices();
+    for (const [operation, fields] of wallet) {
+      const asTerminal = await soapCall(sandbox, operation, context() + fields);
+      assert.deepEqual([asTerminal.status, asTerminal.code, asTerminal.field('resultDescription')], [200, 91, 'UNSUPPORTED_OPERATION'], `${operation}: ${asTerminal.text}`);
+      assert.match(asTerminal.text, new RegExp(`<ns2:${operation}Response xmlns:ns2="${SEQR_NS.replace(/[./]/g, '\\$&')}"><return><resultCode>91</resultCode>`));
+      assert.doesNotMatch(asTerminal.text, /Fault/);
+      assert.equal((await soapCall(sandbox, operation, reseller('demo-reseller', '9900') + fields)).code, 91, operation);
+      assert.equal((await soapCall(sandbox, operation, context('demo-webshop', 'wrong') + fields)).code, 20, operation);
+      assert.equal((await soapCall(sandbox, operation, context('no-such-terminal') + fields)).code, 29, operation);
+      assert.equal((await soapCall(sandbox, operation, reseller('demo-reseller', '1') + fields)).code, 37, operation);
+      assert.equal((await soapCall(sandbox, operation, fields)).code, 29, `${operation} without a context`);
+    }
+    // Nothing changed: the terminal's password is what it was, no invoice appeared.
+    assert.equal((await soapCall(sandbox, 'cancelInvoice', `${context()}<invoiceReference>1</invoiceReference>`)).code, 54);
+    assert.equal((await sandbox.control.invoices()).length, before.length);
+    assert.match(sandbox.output(), /\[soap\] requestTopup TERMINALID demo-webshop → 91 UNSUPPORTED_OPERATION/);
+  });
+
+  test('benchmarkingNop has no fields and always succeeds; a field in it is an unmarshalling error', async () => {
+    const ok = await soapCall(sandbox, 'benchmarkingNop', '');
+    assert.deepEqual([ok.status, ok.code, ok.field('resultDescription')], [200, 0, 'SUCCESS'], ok.text);
+    const withContext = await rawSoap(sandbox, envelope(`<ext:benchmarkingNop>${context()}</ext:benchmarkingNop>`));
+    assert.deepEqual([withContext.status, withContext.faultcode, withContext.faultstring], [500, 'soap:Client', 'Unmarshalling Error: unexpected element (uri:"", local:"context"). Expected elements are (none)']);
+  });
+
+  test('a node-soap client built from the served WSDL calls them and reads the typed answers', async () => {
+    const client = await soap.createClientAsync(sandbox.wsdlUrl);
+    const ctx = { clientRequestTimeout: 0, initiatorPrincipalId: { id: 'demo-webshop', type: 'TERMINALID' }, password: 'demo-password' };
+    const [topup] = await client.requestTopupAsync({ context: ctx, productId: 'TOPUP', amount: { currency: 'SEK', value: '10.00' } });
+    assert.deepEqual([Number(topup.return.resultCode), topup.return.resultDescription], [91, 'UNSUPPORTED_OPERATION']);
+    const [nop] = await client.benchmarkingNopAsync({});
+    assert.equal(Number(nop.return.resultCode), 0);
+    const description = client.describe() as Record<string, Record<string, Record<string, unknown>>>;
+    assert.deepEqual(Object.keys(description), ['ERSWSExternalClientServiceService']);
+    assert.deepEqual(Object.keys(description.ERSWSExternalClientServiceService!), ['ERSWSExternalClientServicePort']);
+    assert.equal(Object.keys(description.ERSWSExternalClientServiceService!.ERSWSExternalClientServicePort!).length, 19);
+  });
+});
+
+describe('RESELLERUSER principals: "resellerId/userId" or a separate userId', () => {
+  const reseller = (id: string, userId?: string, password = '1234') =>
+    `<context><clientRequestTimeout>0</clientRequestTimeout><initiatorPrincipalId><id>${id}</id><type>RESELLERUSER</type>${userId === undefined ? '' : `<userId>${userId}</userId>`}</initiatorPrincipalId><password>${password}</password></context>`;
+  const parameters = (entries: Record<string, string>) =>
+    `<parameters><parameter>${Object.entries(entries).map(([key, value]) => `<entry><key>${key}</key><value>${value}</value></entry>`).join('')}</parameter></parameters>`;
+
+  test('both forms mark a period, fetch its report and register a terminal; a wrong user or password is refused', async () => {
+    for (const ctx of [reseller('public_test_shop/9900'), reseller('public_test_shop', '9900'), reseller('public_test_shop/9900', '9900')]) {
+      const marked = await soapCall(sandbox, 'markTransactionPeriod', ctx + parameters({ TERMINALID: 'public_test_shop_terminal' }));
+      assert.equal(marked.code, 0, `${ctx}: ${marked.text}`);
+      const period = marked.field('transactionPeriodId') ?? '';
+      assert.match(period, /^\d{25}$/);
+      await sleep(1100); // reportDelayS 1
+      const report = await soapCall(sandbox, 'executeReport', `${ctx}<reportId>Reconciliation/STD_RECON_007.xml</reportId><language>en</language>${parameters({ transactionPeriodId: period })}`);
+      assert.equal(report.code, 0, report.text);
+      assert.match(report.field('contentString') ?? '', /&lt;ResellerId&gt;public_test_shop&lt;\/ResellerId&gt;&lt;TerminalId&gt;public_test_shop_terminal&lt;/);
+      const registered = await soapCall(sandbox, 'registerTerminal', `${ctx}<externalTerminalId>till ${period}</externalTerminalId><password>Qx7pL2mVw9sKd3a</password><name>Till</name>`);
+      assert.equal(registered.code, 0, registered.text);
+      assert.match(registered.field('terminalId') ?? '', /^[0-9a-f]{32}$/);
+    }
+    const mark = (ctx: string) => soapCall(sandbox, 'markTransactionPeriod', ctx).then((a) => a.code);
+    assert.equal(await mark(reseller('public_test_shop/9901')), 37, 'unknown user in the id');
+    assert.equal(await mark(reseller('public_test_shop/9900', '9901')), 37, 'the two forms disagree');
+    assert.equal(await mark(reseller('no_such_shop/9900')), 37);
+    assert.equal(await mark(reseller('public_test_shop/9900', undefined, 'wrong')), 20);
+    assert.equal(await mark(reseller('public_test_shop')), 37, 'no user at all');
   });
 });
 

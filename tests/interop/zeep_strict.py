@@ -1,4 +1,4 @@
-"""Python zeep (strict mode) against the sandbox: every one of the 12 operations, and every raw
+"""Python zeep (strict mode) against the sandbox: every one of the 19 operations, and every raw
 response validated with lxml against the XML Schema embedded in the served WSDL.
 
 Usage: /usr/bin/python3 zeep_strict.py <wsdlUrl> <terminalId> <terminalPassword> <resellerId> <resellerUserId> <resellerPassword> <controlBaseUrl>
@@ -151,6 +151,20 @@ try:
     out['markWithTerminalCredentials'] = call('markTransactionPeriod', context=ctx).resultCode
     out['resellerWrongUser'] = call('registerTerminal', context={**reseller_ctx(), 'initiatorPrincipalId': {'id': reseller_id, 'type': 'RESELLERUSER', 'userId': '1'}},
                                     externalTerminalId='x', password='abcdef', name='x').resultCode
+    # The 7 wallet operations of SEQR's port type: a result code for a merchant terminal, no fault.
+    out['benchmarkingNop'] = call('benchmarkingNop').resultCode
+    someone = {'id': '46700000001', 'type': 'MSISDN'}
+    sek = {'currency': 'SEK', 'value': '10.00'}
+    out['wallet'] = {
+        'changePrincipalPassword': call('changePrincipalPassword', context=ctx, principalId=someone, newPassword='n3w-pass').resultCode,
+        'confirmCustomerRegistration': call('confirmCustomerRegistration', context=ctx, principalId=someone, secondaryPrincipalId=someone, registrationReference='r1').resultCode,
+        'requestPrincipalInformation': call('requestPrincipalInformation', context=ctx, principalId=someone).resultCode,
+        'requestPurchase': call('requestPurchase', context=ctx, senderPrincipalId=someone, receiverPrincipalId=someone,
+                                purchaseOrder=[{'productSpecifier': {'productId': 'p1', 'productIdType': 'SKU'}, 'purchaseCount': 2}]).resultCode,
+        'requestTopup': call('requestTopup', context=ctx, senderPrincipalId=someone, topupPrincipalId=someone, productId='TOPUP', amount=sek).resultCode,
+        'requestTransfer': call('requestTransfer', context=ctx, senderPrincipalId=someone, receiverPrincipalId=someone,
+                                senderAccountSpecifier={'accountId': '1', 'accountTypeId': 'CASH'}, productId='P2P', amount=sek).resultCode,
+    }
 except Exception as error:  # report, do not hide: the node test asserts on this JSON
     out['error'] = f'{type(error).__name__}: {error}'
 

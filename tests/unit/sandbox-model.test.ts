@@ -71,6 +71,25 @@ test('a cash-register terminal keeps one open invoice; auth codes 20/29/33', () 
   assert.equal(m.sendInvoice(till, body()).code, 33);
 });
 
+test('RESELLERUSER as "resellerId/userId" or with a separate userId; the wallet operations answer after authentication', () => {
+  const { m } = model();
+  const reseller = (id: string, userId?: string, password = '1234') => ({ id, type: 'RESELLERUSER', userId, password });
+  assert.equal(m.authReseller(reseller('public_test_shop/9900')).reseller?.id, 'public_test_shop');
+  assert.equal(m.authReseller(reseller('public_test_shop', '9900')).reseller?.id, 'public_test_shop');
+  assert.equal(m.authReseller(reseller('public_test_shop/9900', '9900')).code, 0);
+  assert.equal(m.authReseller(reseller('public_test_shop/9900', '1')).code, 37);
+  assert.equal(m.authReseller(reseller('public_test_shop/1')).code, 37);
+  assert.equal(m.authReseller(reseller('public_test_shop')).code, 37);
+  assert.equal(m.authReseller(reseller('public_test_shop/9900', undefined, 'x')).code, 20);
+  assert.equal(m.authReseller({ id: 'public_test_shop/9900', type: 'TERMINALID', password: '1234' }).code, 29);
+  assert.equal(m.markTransactionPeriod(reseller('public_test_shop/9900'), {}).period?.resellerId, 'public_test_shop');
+
+  assert.equal(m.walletOperation(cred).code, 91);
+  assert.equal(m.walletOperation(reseller('public_test_shop/9900')).code, 91);
+  assert.equal(m.walletOperation({ ...cred, password: 'x' }).code, 20);
+  assert.equal(m.walletOperation(undefined).code, 29);
+});
+
 test('reports: not ready during the delay, terminal reports need TERMINALID at marking', () => {
   const { m, advance } = model();
   const reseller = { id: 'demo-reseller', type: 'RESELLERUSER', userId: '9900', password: 'demo-reseller-password' };
