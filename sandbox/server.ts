@@ -65,7 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const defaults = loadSandboxConfig({});
   const config: SandboxConfig = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   const log = options.log ?? ((line: string) => console.log(line));
-  const wsdlText = fs.readFileSync(WSDL_FILE, 'utf8');
+  const wsdlText = servedWsdl(fs.readFileSync(WSDL_FILE, 'utf8'), config.apiMode);
   const requestSchema = loadRequestSchema(wsdlText);
 
   const store = new StateStore(config.dataDir, log);
@@ -255,6 +255,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       });
     },
   };
+}
+
+/**
+ * The WSDL as this sandbox serves it: SEQR's published one (2.6), or in 2.10 mode with the EXPIRED
+ * status the 2.10 client added, so clients that validate answers against the schema accept it.
+ */
+export function servedWsdl(published: string, apiMode: SandboxConfig['apiMode']): string {
+  if (apiMode !== '2.10') return published;
+  const withExpired = published.replace(/(<xs:simpleType name="invoiceStatus">[\s\S]*?<xs:enumeration value="RESERVED"\/>)/, '$1\n          <xs:enumeration value="EXPIRED"/>');
+  if (withExpired === published) throw new Error('The bundled WSDL has no invoiceStatus enumeration to add EXPIRED to.');
+  return withExpired;
 }
 
 function causeOf(error: Error): string {

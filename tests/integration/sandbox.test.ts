@@ -619,6 +619,10 @@ describe('invoice lifetime', () => {
     assert.equal((await soapCall(short, 'cancelInvoice', `${context()}<invoiceReference>${ref}</invoiceReference>`)).code, 58);
     assert.equal((await legacy.control.invoice(old)).status, 'CANCELED');
     assert.equal((await status(legacy, old)).field('status'), 'CANCELED');
+    // The served WSDLs: SEQR's published six statuses, in its order; EXPIRED only in 2.10 mode.
+    const statuses = async (s: SandboxProcess) => [...(await (await fetch(s.wsdlUrl)).text()).matchAll(/<xs:enumeration value="([A-Z_]+)"\/>/g)].map((m) => m[1]).filter((v) => ['ISSUED', 'PAID', 'PENDING_ISSUER_ACKNOWLEDGE', 'CANCELED', 'FAILED', 'RESERVED', 'EXPIRED'].includes(v!));
+    assert.deepEqual(await statuses(legacy), ['ISSUED', 'PAID', 'PENDING_ISSUER_ACKNOWLEDGE', 'CANCELED', 'FAILED', 'RESERVED']);
+    assert.deepEqual(await statuses(short), ['ISSUED', 'PAID', 'PENDING_ISSUER_ACKNOWLEDGE', 'CANCELED', 'FAILED', 'RESERVED', 'EXPIRED']);
     assert.equal((await soapCall(legacy, 'cancelInvoice', `${context()}<invoiceReference>${old}</invoiceReference>`)).code, 95, 'already cancelled: no 58 in 2.6 mode');
     await assert.rejects(short.control.pay(ref), { status: 409 });
   });
