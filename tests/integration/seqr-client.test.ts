@@ -204,6 +204,13 @@ describe('terminals and day close', () => {
     assert.equal(report.content.toString('utf8'), report.contentString);
   });
 
+  test('a reseller principal in the resellerId/userId form, as SEQR\'s cash-register sample logs in, closes a period', async () => {
+    const client = clientFor({ terminal: { id: 'public_test_shop_terminal', password: '12345678' }, reseller: { id: 'public_test_shop/9900', password: '1234' } });
+    const { transactionPeriodId } = await client.markTransactionPeriod();
+    assert.match(transactionPeriodId, /^\d{25}$/);
+    await assert.rejects(clientFor({ reseller: { id: 'public_test_shop/9901', password: '1234' } }).markTransactionPeriod(), { code: 37 });
+  });
+
   test("markTransactionPeriod's period is read from ersReference too, as SEQR's reporting guide returns it", async () => {
     // Between the client and the sandbox: the answer's <transactionPeriodId> moved into <ersReference>.
     const rewriting = http.createServer(async (req, res) => {
