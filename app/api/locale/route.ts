@@ -1,4 +1,5 @@
 // The language switch: remembers the choice in the `lang` cookie and goes back to the page.
+import { safeRedirectPath } from '@/lib/http/safe-redirect';
 import { isLocale, LOCALE_COOKIE } from '@/lib/i18n';
 
 export async function POST(request: Request) {
@@ -10,10 +11,10 @@ export async function POST(request: Request) {
   }
   const lang = form.get('lang');
   if (!isLocale(lang)) return Response.json({ error: 'The language must be "en" or "sv".' }, { status: 400 });
-  const back = String(form.get('back') ?? '/');
-  const target = back.startsWith('/') && !back.startsWith('//') ? back : '/';
+  // Anything that is not plainly a path on this shop goes to the home page instead.
+  const target = safeRedirectPath(form.get('back'), '/');
   return new Response(null, {
     status: 303,
-    headers: { location: new URL(target, request.url).toString(), 'set-cookie': `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax` },
+    headers: { location: target, 'set-cookie': `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax` },
   });
 }
