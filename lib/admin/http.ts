@@ -1,7 +1,9 @@
 // The guard every back-office request goes through: a valid session for pages (else the login
 // page) and, for mutations, a valid session (else 401) plus the session's CSRF token (else 403).
+import { safeRedirectPath } from '../http/safe-redirect';
 import { LOCALE_COOKIE, resolveLocale, translateMessage, type Message } from '../i18n';
 import { ADMIN_COOKIE, AdminDisabledError, checkCsrf, readSession, type AdminSession } from './auth';
+import { encodeFlash, FLASH_PARAM } from './flash';
 
 export function cookieFrom(request: Request, name: string): string | undefined {
   const header = request.headers.get('cookie') ?? '';
@@ -23,11 +25,16 @@ const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').in
 export type MutationOutcome = { ok: boolean; message: Message; status?: number; backTo?: string };
 
 export function mutationResponse(request: Request, outcome: MutationOutcome, backTo: string): Response {
-  const text = translateMessage(resolveLocale(cookieFrom(request, LOCALE_COOKIE), request.headers.get('accept-language')), outcome.message);
-  if (wantsJson(request)) return Response.json(outcome.ok ? { message: text } : { error: text }, { status: outcome.ok ? 200 : (outcome.status ?? 400) });
-  const url = new URL(outcome.backTo ?? backTo, request.url);
-  url.searchParams.set(outcome.ok ? 'notice' : 'error', text);
-  return Response.redirect(url, 303);
+  if (wantsJson(request)) {
+    const text = translateMessage(resolveLocale(cookieFrom(request, LOCALE_COOKIE), request.headers.get('accept-language')), outcome.message);
+    return Response.json(outcome.ok ? { message: text } : { error: text }, { status: outcome.ok ? 200 : (outcome.status ?? 400) });
+  }
+  // The page shows the outcome from a signed flash (lib/admin/flash.ts), never from free text in
+  // the URL; the target is a back-office path even if an id in it came from the request.
+  const target = new URL(safeRedirectPath(outcome.backTo ?? backTo, '/admin'), 'http://shop.invalid');
+  const flash = encodeFlash({ ok: outcome.ok, message: outcome.message });
+  if (flash) target.searchParams.set(FLASH_PARAM, flash);
+  return new Response(null, { status: 303, headers: { location: `${target.pathname}${target.search}`, 'cache-control': 'no-store' } });
 }
 
 export type MutationContext = { session: AdminSession; form: FormData };

@@ -14,7 +14,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
   return (
     <>
       <h1>{t('admin.orders.heading')}</h1>
-      <Flash notice={params.notice} error={params.error} />
+      <Flash value={params.flash} />
       <form method="get" className="admin-filter" role="search">
         <label>
           {t('admin.orders.status')}

@@ -14,7 +14,7 @@ export default async function PeriodsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <h1>{t('admin.periods.heading')}</h1>
-      <Flash notice={flash.notice} error={flash.error} />
+      <Flash value={flash.flash} />
       <form method="post" action="/admin/api/periods">
         <input type="hidden" name="csrf" value={session.csrf} />
         <button type="submit" className="button-primary">{t('admin.periods.close')}</button>

@@ -26,7 +26,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
     <>
       <p><Link href="/admin">{t('admin.order.back')}</Link></p>
       <h1>{t('admin.order.heading', { number: orderNumberLabel(order.number) })}</h1>
-      <Flash notice={flash.notice} error={flash.error} />
+      <Flash value={flash.flash} />
       {needsReview(order) && (
         <section className="review-flag" role="alert" aria-labelledby="review-heading">
           <h2 id="review-heading">{t('admin.review.heading')}</h2>

@@ -21,7 +21,7 @@ export default async function PeriodPage({ params, searchParams }: Props) {
       <p><Link href="/admin/periods">{t('admin.period.back')}</Link></p>
       <h1>{t('admin.period.heading', { id: period.transactionPeriodId })}</h1>
       <p className="muted" data-testid="period-scope">{t(period.scope === 'SHOP' ? 'admin.periods.scope.shop' : 'admin.periods.scope.terminal', { terminal: period.terminalId ?? '' })}</p>
-      <Flash notice={query.notice} error={query.error} />
+      <Flash value={query.flash} />
       <p className="muted">{t('admin.period.range', { from: period.startedAt ? dateTime.format(period.startedAt) : t('admin.periods.beginning'), to: dateTime.format(period.closedAt) })}</p>
 
       <h2>{t('admin.period.reconciliation')}</h2>
