@@ -1,15 +1,53 @@
-// Runs before routing, for server-action calls only (the matcher): a body Next could not decode
-// gets a 4xx with a sentence here instead of a bare 500 there (app/action-envelope.ts).
+// Runs before routing, for every request (static files included):
+// - every response gets the security headers, with a fresh CSP nonce; Next's App Router reads the
+//   nonce from the request's Content-Security-Policy header and puts it on its scripts, and the
+//   pay page (Pages Router) reads `x-nonce` for its one inlined script;
+// - a request that changes something and came from another site is refused (lib/http/security-headers.ts);
+// - a server-action body Next could not decode gets a 4xx with a sentence here instead of a bare
+//   500 there (app/action-envelope.ts).
 import { NextResponse, type NextRequest } from 'next/server';
 import { checkActionEnvelope } from './app/action-envelope';
+import { getConfig } from './lib/config';
+import { crossSiteProblem, newNonce, securityHeaders } from './lib/http/security-headers';
+
+/** PUBLIC_BASE_URL's origin, and the origin this request was sent to (its Host header). */
+function ownOrigins(request: NextRequest, publicBaseUrl: string): string[] {
+  const origins = [new URL(publicBaseUrl).origin];
+  const host = request.headers.get('host');
+  if (host) {
+    origins.push(`${request.nextUrl.protocol}//${host}`);
+    // Behind a TLS-terminating proxy the browser's origin is https while we are reached over http.
+    const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+    if (forwarded === 'https' || forwarded === 'http') origins.push(`${forwarded}://${host}`);
+  }
+  return origins;
+}
 
 export async function proxy(request: NextRequest) {
-  if (request.method !== 'POST') return NextResponse.next();
-  const problem = await checkActionEnvelope(request.clone());
-  if (problem) return NextResponse.json({ error: problem.message }, { status: problem.status, headers: { 'cache-control': 'no-store' } });
-  return NextResponse.next();
+  const config = getConfig();
+  const nonce = newNonce();
+  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https: config.publicBaseUrl.startsWith('https://') });
+  const answer = (status: number, message: string) => {
+    const response = NextResponse.json({ error: message }, { status, headers: { 'cache-control': 'no-store' } });
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  };
+
+  const crossSite = crossSiteProblem({ method: request.method, pathname: request.nextUrl.pathname, headers: request.headers }, ownOrigins(request, config.publicBaseUrl));
+  if (crossSite) return answer(403, crossSite);
+  if (request.method === 'POST' && request.headers.has('next-action')) {
+    const problem = await checkActionEnvelope(request.clone());
+    if (problem) return answer(problem.status, problem.message);
+  }
+
+  const forward = new Headers(request.headers);
+  forward.set('content-security-policy', headers['content-security-policy']!);
+  forward.set('x-nonce', nonce);
+  const response = NextResponse.next({ request: { headers: forward } });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image).*)', has: [{ type: 'header', key: 'next-action' }] }],
+  matcher: '/:path*',
 };

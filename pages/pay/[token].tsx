@@ -32,6 +32,8 @@ type PaymentProps = {
   onPhone: boolean;
   cartCount: number;
   renderedAt: string;
+  /** This response's CSP nonce (proxy.ts): the inlined watcher runs only with it. */
+  nonce: string;
 };
 
 export const getServerSideProps: GetServerSideProps<PayPageProps, { token: string }> = async ({ params, req, res }) => {
@@ -61,6 +63,7 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
       onPhone: PHONE_USER_AGENT.test(req.headers['user-agent'] ?? ''),
       cartCount,
       renderedAt: new Date().toISOString(),
+      nonce: typeof req.headers['x-nonce'] === 'string' ? req.headers['x-nonce'] : '',
     },
   };
 };
@@ -98,7 +101,7 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
   );
 }
 
-function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt }: PaymentProps & { t: Translate }) {
+function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
   const payable = isPayable(attempt) && qr !== null;
   const qrImage = qr && (
@@ -158,7 +161,7 @@ function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, 
             <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
           </form>
         )}
-        <script dangerouslySetInnerHTML={{ __html: `(${watchPayment.toString()})(${scriptJson(watcher)}, ${paymentStatusLine.toString()});` }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: `(${watchPayment.toString()})(${scriptJson(watcher)}, ${paymentStatusLine.toString()});` }} />
       </section>
     </Page>
   );
