@@ -32,6 +32,8 @@ const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
   // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
   { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts'], postgres: true },
+  // Security headers, the same-origin guard and redirects, against the production build (PGlite).
+  { name: 'security', command: ['npm', 'run', '--silent', 'test:security'] },
   { name: 'browser (Playwright)', command: ['npm', 'run', '--silent', 'test:e2e'] },
 ];
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
