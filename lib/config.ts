@@ -79,6 +79,18 @@ const EnvSchema = z.object({
   SEQR_RESELLER_ID: optionalText,
   SEQR_RESELLER_USER_ID: optionalText,
   SEQR_RESELLER_PASSWORD: optionalText,
+  STATUS_STREAMS_PER_ORDER: z.coerce
+    .number({ error: 'STATUS_STREAMS_PER_ORDER must be a number of streams, such as 5.' })
+    .int({ error: 'STATUS_STREAMS_PER_ORDER must be a whole number of streams.' })
+    .min(1, { error: 'STATUS_STREAMS_PER_ORDER must be at least 1.' })
+    .max(100, { error: 'STATUS_STREAMS_PER_ORDER must be at most 100.' })
+    .default(5),
+  STATUS_STREAMS_MAX: z.coerce
+    .number({ error: 'STATUS_STREAMS_MAX must be a number of streams, such as 200.' })
+    .int({ error: 'STATUS_STREAMS_MAX must be a whole number of streams.' })
+    .min(1, { error: 'STATUS_STREAMS_MAX must be at least 1.' })
+    .max(100_000, { error: 'STATUS_STREAMS_MAX must be at most 100000.' })
+    .default(200),
   PAYMENT_TTL_S: duration('PAYMENT_TTL_S', 's', 5, 3600, 120),
   SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 2000),
   ORDER_ABANDON_AFTER_S: duration('ORDER_ABANDON_AFTER_S', 's', 60, 30 * 24 * 3600, 3600),
@@ -138,6 +150,8 @@ export type Config = {
     abandonAfterMs: number;
     /** The automatic day close (DAY_CLOSE_AT, local time in SHOP_TIME_ZONE); undefined = off. */
     dayClose: { at: DayCloseAt; timeZone: string } | undefined;
+    /** Live status streams (SSE) at once: per order and per process; over them the page polls. */
+    statusStreams: { perOrder: number; perProcess: number };
   };
   /** The shop's time zone: DAY_CLOSE_AT is read in it. */
   timeZone: string;
@@ -219,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       abandonAfterMs: e.ORDER_ABANDON_AFTER_S * 1000,
       dayClose: e.DAY_CLOSE_AT ? { at: parseDayCloseAt(e.DAY_CLOSE_AT)!, timeZone: e.SHOP_TIME_ZONE } : undefined,
+      statusStreams: { perOrder: e.STATUS_STREAMS_PER_ORDER, perProcess: e.STATUS_STREAMS_MAX },
     },
     timeZone: e.SHOP_TIME_ZONE,
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
