@@ -22,7 +22,10 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
+        // Stop reading, but do not cancel: cancelling destroys the socket before the 413 is written,
+        // and the sender would see a reset instead of the sentence. Unread, the rest stays in the
+        // kernel (TCP backpressure), not in memory here.
+        reader.releaseLock();
         return { ok: false, reason: 'too-large' };
       }
       chunks.push(value);

@@ -38,14 +38,16 @@ function upload(url: string, headers: Record<string, string>, total: number, chu
         resolve({ status: response.statusCode ?? 0, body, sent });
       });
     });
-    // The server may close the connection while we still write: that is its answer being final.
+    // The server may close the connection once it has answered: the answer is what counts.
     request.on('error', (error) => (answered ? undefined : reject(error)));
+    // One chunk per turn of the event loop: an answer that has arrived is read before the next
+    // write, which could otherwise fail on the connection the server closed after answering.
     const pump = () => {
-      while (!answered && sent < total) {
-        sent += chunk.length;
-        if (!request.write(chunk)) return void request.once('drain', pump);
-      }
-      if (!answered) request.end();
+      if (answered) return;
+      if (sent >= total) return void request.end();
+      sent += chunk.length;
+      if (request.write(chunk)) setImmediate(pump);
+      else request.once('drain', pump);
     };
     pump();
   });
@@ -64,7 +66,7 @@ after(() => stack?.stop());
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
-function routes(): { name: string; path: string; headers: () => Record<string, string> }[] {
+function routes(): { name: string; path: string; headers: () => Record<string, string>; nextReadsToEnd?: boolean }[] {
   const action = serverActionIds().startNewCartAction ?? Object.values(serverActionIds())[0]!;
   return [
     { name: 'a form (language switch)', path: '/api/locale', headers: () => form },
@@ -72,33 +74,36 @@ function routes(): { name: string; path: string; headers: () => Record<string, s
     { name: 'a back-office form behind the session', path: '/admin/api/periods', headers: () => ({ ...form, cookie: adminCookie, 'x-csrf-token': csrf }) },
     { name: '"try again" (no body expected)', path: `/api/orders/${'A'.repeat(32)}/retry`, headers: () => form },
     { name: "SEQR's notification", path: `/api/seqr/notify/${'A'.repeat(32)}`, headers: () => form },
-    { name: 'a server action', path: '/cart', headers: () => ({ 'content-type': 'text/plain;charset=UTF-8', 'next-action': action, accept: 'text/x-component' }) },
+    { name: 'a server action', path: '/cart', headers: () => ({ 'content-type': 'text/plain;charset=UTF-8', 'next-action': action, accept: 'text/x-component' }), nextReadsToEnd: true },
   ];
 }
 
+/** Measured across every upload test: the shop's memory before the first and at its peak. */
+let baseline = 0;
+let peak = 0;
+
 for (const chunked of [true, false]) {
-  test(`${DATABASE_KIND}: ${PARALLEL} parallel 250 MB uploads (${chunked ? 'chunked, no Content-Length' : 'with Content-Length'}) to each kind of route: 413, memory bounded`, { timeout: 600_000 }, async () => {
-    const pid = stack.shop.pid()!;
-    const before = rssMiB(pid);
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
-    try {
-      for (const route of routes()) {
+  for (const route of routes()) {
+    test(`${DATABASE_KIND}: ${PARALLEL} parallel 250 MB uploads (${chunked ? 'chunked, no Content-Length' : 'with Content-Length'}) to ${route.name}: 413`, { timeout: 180_000 }, async () => {
+      const pid = stack.shop.pid()!;
+      baseline ||= rssMiB(pid);
+      const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
+      try {
         const answers = await Promise.all(Array.from({ length: PARALLEL }, () => upload(`${stack.shop.url}${route.path}`, route.headers(), UPLOAD_BYTES, chunked)));
         for (const answer of answers) {
           assert.equal(answer.status, 413, `${route.name}: ${answer.body.slice(0, 200)}`);
-          assert.match(JSON.parse(answer.body).error, /at most .+ larger|larger than 1 MB/, route.name);
-          assert.ok(answer.sent < UPLOAD_BYTES, `${route.name}: the shop read the whole upload before answering`);
+          assert.match(JSON.parse(answer.body).error, /is at most \d+ (KiB|bytes)|larger than 1 MB/, route.name);
+          // Next itself reads a server action's body to its end before the proxy's answer goes out
+          // (discarding past its 1 MB copy), so only our own handlers are held to answering early.
+          if (!route.nextReadsToEnd) assert.ok(answer.sent < UPLOAD_BYTES, `${route.name}: the shop read the whole upload before answering`);
         }
+      } finally {
+        clearInterval(sampler);
       }
-    } finally {
-      clearInterval(sampler);
-    }
-    const grown = peak - before;
-    assert.ok(grown < RSS_GROWTH_BOUND_MIB, `the shop's memory grew by ${grown.toFixed(0)} MiB (from ${before.toFixed(0)} MiB)`);
-    // Still serving.
-    assert.equal((await fetch(`${stack.shop.url}/api/health`)).status, 200);
-  });
+      assert.ok(peak - baseline < RSS_GROWTH_BOUND_MIB, `the shop's memory grew by ${(peak - baseline).toFixed(0)} MiB (from ${baseline.toFixed(0)} MiB)`);
+      assert.equal((await fetch(`${stack.shop.url}/api/health`)).status, 200, 'still serving');
+    });
+  }
 }
 
 test(`${DATABASE_KIND}: forms within the limit still work; multipart and other bodies get 415 with a sentence`, async () => {
