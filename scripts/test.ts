@@ -32,6 +32,9 @@ const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
   // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
   { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts'], postgres: true },
+  // Attacks replayed against the production build (issue 12): body limits, stream caps, odd data.
+  { name: 'security (PGlite)', command: ['npm', 'run', '--silent', 'test:security'] },
+  { name: 'security (PostgreSQL)', command: ['npm', 'run', '--silent', 'test:security'], postgres: true },
   { name: 'browser (Playwright)', command: ['npm', 'run', '--silent', 'test:e2e'] },
 ];
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };

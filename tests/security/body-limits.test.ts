@@ -62,7 +62,10 @@ before(async () => {
   csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
   assert.ok(csrf, 'the back office page carries its CSRF token');
 });
-after(() => stack?.stop());
+after(async () => {
+  console.log(`shop memory: ${baseline.toFixed(0)} MiB before the uploads, ${peak.toFixed(0)} MiB at the peak`);
+  await stack?.stop();
+});
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 

@@ -81,7 +81,7 @@ for (const { qr, appLink, page } of cases) {
   });
 }
 
-test(`${DATABASE_KIND}: an empty invoiceQRCode is SEQR failing the invoice, said as such, not a 500`, async () => {
+test(`${DATABASE_KIND}: an empty invoiceQRCode: the status API and the pay page answer without a 500`, async () => {
   proxy.invoiceQRCodeAs = '';
   const shopper = new HttpShopper(stack.shop.url);
   await shopper.addToCart('wool-throw', 1);
