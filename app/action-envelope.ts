@@ -1,3 +1,5 @@
+import { readBodyBytes } from '../lib/http/read-body';
+
 // Server-action requests are public: anyone can POST a `next-action` header with any body. Next
 // answers a body it cannot decode with a bare 500, before our code runs. proxy.ts checks the
 // envelope first and answers what is not a well-formed call of one of our actions with a 4xx and
@@ -38,22 +40,25 @@ export async function checkActionEnvelope(request: Request): Promise<EnvelopePro
   const length = Number(request.headers.get('content-length') ?? '');
   if (Number.isFinite(length) && length > ACTION_BODY_LIMIT) return { status: 413, message: 'The request is larger than 1 MB.' };
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  if (!type.startsWith('text/plain') && !type.startsWith('multipart/form-data')) {
+    return { status: 415, message: 'A server action takes multipart/form-data or text/plain.' };
+  }
+  // Counted as read: a chunked body declares no length, and text()/formData() would buffer it all.
+  const body = await readBodyBytes(request, ACTION_BODY_LIMIT);
+  if (!body.ok) return body.reason === 'too-large' ? { status: 413, message: 'The request is larger than 1 MB.' } : bad('The request body could not be read.');
   let argumentsText: string;
   if (type.startsWith('text/plain')) {
-    argumentsText = await request.text();
-    if (argumentsText.length > ACTION_BODY_LIMIT) return { status: 413, message: 'The request is larger than 1 MB.' };
-  } else if (type.startsWith('multipart/form-data')) {
+    argumentsText = body.bytes.toString('utf8');
+  } else {
     let form: FormData;
     try {
-      form = await request.formData();
+      form = await new Response(new Uint8Array(body.bytes), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
     } catch {
       return bad('The form data could not be read.');
     }
     const root = form.get('0');
     if (typeof root !== 'string') return bad('The action call has no arguments (form part "0").');
     argumentsText = root;
-  } else {
-    return { status: 415, message: 'A server action takes multipart/form-data or text/plain.' };
   }
   let args: unknown;
   try {

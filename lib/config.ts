@@ -63,6 +63,12 @@ const EnvSchema = z.object({
   DATA_DIR: optionalText,
   SEQR_SANDBOX_PORT: port('SEQR_SANDBOX_PORT', 8090),
   SEQR_WSDL_URL: httpUrl('SEQR_WSDL_URL').optional(),
+  // Sandbox mode (demo credentials, demo admin password, wallet links) is declared, never guessed
+  // from a URL: a port or host that happens to match must not enable a public password.
+  SEQR_SANDBOX: z
+    .enum(['0', '1', ''], { error: 'SEQR_SANDBOX must be 1 (the endpoint is a SEQR sandbox) or 0, or unset.' })
+    .transform((value) => (value === '' ? undefined : value === '1'))
+    .optional(),
   SEQR_TERMINAL_ID: optionalText,
   SEQR_TERMINAL_PASSWORD: optionalText,
   SEQR_APP_SCHEME: z
@@ -73,6 +79,18 @@ const EnvSchema = z.object({
   SEQR_RESELLER_ID: optionalText,
   SEQR_RESELLER_USER_ID: optionalText,
   SEQR_RESELLER_PASSWORD: optionalText,
+  STATUS_STREAMS_PER_ORDER: z.coerce
+    .number({ error: 'STATUS_STREAMS_PER_ORDER must be a number of streams, such as 5.' })
+    .int({ error: 'STATUS_STREAMS_PER_ORDER must be a whole number of streams.' })
+    .min(1, { error: 'STATUS_STREAMS_PER_ORDER must be at least 1.' })
+    .max(100, { error: 'STATUS_STREAMS_PER_ORDER must be at most 100.' })
+    .default(5),
+  STATUS_STREAMS_MAX: z.coerce
+    .number({ error: 'STATUS_STREAMS_MAX must be a number of streams, such as 200.' })
+    .int({ error: 'STATUS_STREAMS_MAX must be a whole number of streams.' })
+    .min(1, { error: 'STATUS_STREAMS_MAX must be at least 1.' })
+    .max(100_000, { error: 'STATUS_STREAMS_MAX must be at most 100000.' })
+    .default(200),
   PAYMENT_TTL_S: duration('PAYMENT_TTL_S', 's', 5, 3600, 120),
   SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 2000),
   ORDER_ABANDON_AFTER_S: duration('ORDER_ABANDON_AFTER_S', 's', 60, 30 * 24 * 3600, 3600),
@@ -105,8 +123,13 @@ export type Config = {
     terminalId: string;
     terminalPassword: string;
     appScheme: (typeof APP_SCHEMES)[number];
-    /** True when the shop talks to the local sandbox (enables the wallet-simulator link). */
+    /**
+     * True when the shop talks to a SEQR sandbox: SEQR_WSDL_URL unset (`npm start` runs the local
+     * one) or SEQR_SANDBOX=1. Enables the demo credentials, the demo admin password and the wallet link.
+     */
     usesSandbox: boolean;
+    /** SEQR_WSDL_URL is unset: `npm start` starts the local sandbox at sandboxBaseUrl. */
+    startsLocalSandbox: boolean;
     sandboxPort: number;
     sandboxBaseUrl: string;
     /** Sent as context/clientId on every call: the company name, as certification asks. */
@@ -127,6 +150,8 @@ export type Config = {
     abandonAfterMs: number;
     /** The automatic day close (DAY_CLOSE_AT, local time in SHOP_TIME_ZONE); undefined = off. */
     dayClose: { at: DayCloseAt; timeZone: string } | undefined;
+    /** Live status streams (SSE) at once: per order and per process; over them the page polls. */
+    statusStreams: { perOrder: number; perProcess: number };
   };
   /** The shop's time zone: DAY_CLOSE_AT is read in it. */
   timeZone: string;
@@ -161,14 +186,18 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   const sandboxBaseUrl = `http://localhost:${e.SEQR_SANDBOX_PORT}`;
   const wsdlUrl = e.SEQR_WSDL_URL ?? `${sandboxBaseUrl}${SANDBOX_SOAP_PATH}?wsdl`;
   const endpointUrl = wsdlUrl.replace(/\?.*$/, '');
-  const usesSandbox = e.SEQR_WSDL_URL === undefined || endpointUrl.startsWith(sandboxBaseUrl);
+  const startsLocalSandbox = e.SEQR_WSDL_URL === undefined;
+  const usesSandbox = e.SEQR_SANDBOX ?? startsLocalSandbox;
 
   const problems: string[] = [];
+  if (startsLocalSandbox && e.SEQR_SANDBOX === false) {
+    problems.push('SEQR_SANDBOX=0 needs SEQR_WSDL_URL: without it the shop talks to the local sandbox.');
+  }
   if (!usesSandbox && !e.SEQR_TERMINAL_ID) {
-    problems.push('SEQR_TERMINAL_ID is missing: set it to the terminal id SEQR issued for this shop (SEQR_WSDL_URL points at a real SEQR endpoint).');
+    problems.push('SEQR_TERMINAL_ID is missing: set it to the terminal id SEQR issued for this shop (SEQR_WSDL_URL is set and SEQR_SANDBOX is not 1).');
   }
   if (!usesSandbox && !e.SEQR_TERMINAL_PASSWORD) {
-    problems.push('SEQR_TERMINAL_PASSWORD is missing: set it to the terminal password SEQR issued for this shop (SEQR_WSDL_URL points at a real SEQR endpoint).');
+    problems.push('SEQR_TERMINAL_PASSWORD is missing: set it to the terminal password SEQR issued for this shop (SEQR_WSDL_URL is set and SEQR_SANDBOX is not 1).');
   }
   const resellerParts = [e.SEQR_RESELLER_ID, e.SEQR_RESELLER_PASSWORD];
   if (resellerParts.some(Boolean) && !resellerParts.every(Boolean)) {
@@ -189,6 +218,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       terminalPassword: e.SEQR_TERMINAL_PASSWORD ?? SANDBOX_TERMINAL_PASSWORD,
       appScheme: e.SEQR_APP_SCHEME,
       usesSandbox,
+      startsLocalSandbox,
       sandboxPort: e.SEQR_SANDBOX_PORT,
       sandboxBaseUrl,
       clientId: e.SEQR_CLIENT_ID,
@@ -203,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       abandonAfterMs: e.ORDER_ABANDON_AFTER_S * 1000,
       dayClose: e.DAY_CLOSE_AT ? { at: parseDayCloseAt(e.DAY_CLOSE_AT)!, timeZone: e.SHOP_TIME_ZONE } : undefined,
+      statusStreams: { perOrder: e.STATUS_STREAMS_PER_ORDER, perProcess: e.STATUS_STREAMS_MAX },
     },
     timeZone: e.SHOP_TIME_ZONE,
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),

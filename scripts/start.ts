@@ -62,8 +62,10 @@ async function main(): Promise<void> {
     await closeDb(); // the embedded database is single-process: hand it to the server
   }
 
-  if (config.seqr.usesSandbox) {
+  if (config.seqr.startsLocalSandbox) {
     launch('The SEQR sandbox', ['--import', 'tsx', path.join(root, 'sandbox', 'main.ts')]); // it waits for its own port
+    // The shop is in sandbox mode because this script started the sandbox, said so explicitly.
+    process.env.SEQR_SANDBOX = '1';
   } else {
     console.log(`Using the SEQR endpoint ${config.seqr.endpointUrl}.`);
   }

@@ -2,6 +2,7 @@
 // page) and, for mutations, a valid session (else 401) plus the session's CSRF token (else 403).
 import { safeRedirectPath } from '../http/safe-redirect';
 import { LOCALE_COOKIE, resolveLocale, translateMessage, type Message } from '../i18n';
+import { readUrlEncodedForm } from '../http/read-body';
 import { ADMIN_COOKIE, AdminDisabledError, checkCsrf, readSession, type AdminSession } from './auth';
 import { encodeFlash, FLASH_PARAM } from './flash';
 
@@ -49,12 +50,11 @@ export async function adminMutation(request: Request, backTo: string, work: (con
     throw error;
   }
   if (!session) return Response.json({ error: 'Log in to the back office first.' }, { status: 401 });
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return Response.json({ error: 'The request must be a form (application/x-www-form-urlencoded or multipart/form-data).' }, { status: 415 });
-  }
+  // Read through the cap (413 / 415 with a sentence); handed on as FormData, as before.
+  const body = await readUrlEncodedForm(request);
+  if (!body.ok) return body.response;
+  const form = new FormData();
+  for (const [key, value] of body.form) form.append(key, value);
   if (!checkCsrf(session, form.get('csrf') ?? request.headers.get('x-csrf-token'))) {
     return Response.json({ error: 'The form has expired or did not come from the back office; reload the page and try again.' }, { status: 403 });
   }

@@ -48,3 +48,8 @@ export async function orderForAdmin(id: string) {
     },
   });
 }
+
+/** Order ids are UUIDs; anything else is answered 404 before it reaches the database (which would throw). */
+export const isOrderId = (id: string) => z.uuid().safeParse(id).success;
+
+export const orderNotFound = () => Response.json({ error: 'There is no order with this id.' }, { status: 404 });

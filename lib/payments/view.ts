@@ -38,15 +38,6 @@ function attemptMessage(attempt: OrderPaymentState['attempts'][number], locale: 
   }
 }
 
-/** An app link for a QR text that is not SEQR's HTTP://SEQR.SE/… form is no link: shown as none. */
-function safeAppLink(qr: string, scheme: Parameters<typeof appLink>[1]): string | null {
-  try {
-    return appLink(qr, scheme);
-  } catch {
-    return null;
-  }
-}
-
 /** What the pay page shows, with its message in the shopper's language. */
 export function paymentView(order: OrderPaymentState, locale: Locale = 'en'): PaymentView {
   const { seqr } = getConfig();
@@ -60,7 +51,7 @@ export function paymentView(order: OrderPaymentState, locale: Locale = 'en'): Pa
           status: latest.status,
           invoiceReference: latest.invoiceReference,
           invoiceQRCode: latest.invoiceQRCode,
-          appLink: latest.invoiceQRCode ? safeAppLink(latest.invoiceQRCode, seqr.appScheme) : null,
+          appLink: latest.invoiceQRCode ? appLink(latest.invoiceQRCode, seqr.appScheme) : null,
           walletSimulatorUrl: seqr.usesSandbox && latest.invoiceReference ? `${seqr.sandboxBaseUrl}/app/R${latest.invoiceReference}` : null,
           expiresAt: latest.expiresAt.toISOString(),
           message: attemptMessage(latest, locale),

@@ -14,7 +14,7 @@ import { findOrderByToken, orderNumberLabel } from '@/lib/orders';
 import { paymentView, type PaymentView } from '@/lib/payments';
 // The pure predicates, imported on their own: the page component (client bundle) uses isPayable.
 import { isPayable, paymentIsOver } from '@/lib/payments/transitions';
-import { qrSvg } from '@/lib/qr';
+import { qrSvgOrNull } from '@/lib/qr';
 
 export const config: PageConfig = { runtime: 'nodejs', unstable_runtimeJS: false };
 
@@ -59,7 +59,8 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
       orderLabel: orderNumberLabel(order.number),
       totalOre: order.totalOre,
       view,
-      qrSvg: payable ? await qrSvg(attempt.invoiceQRCode!) : null,
+      // Whatever text SEQR sent: one no QR code can hold is shown as a sentence, not a 500.
+      qrSvg: payable ? await qrSvgOrNull(attempt.invoiceQRCode) : null,
       onPhone: PHONE_USER_AGENT.test(req.headers['user-agent'] ?? ''),
       cartCount,
       renderedAt: new Date().toISOString(),
@@ -103,7 +104,7 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
 
 function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
-  const payable = isPayable(attempt) && qr !== null;
+  const payable = isPayable(attempt);
   const qrImage = qr && (
     <div className="qr" role="img" aria-label={t('pay.qrLabel')} dangerouslySetInnerHTML={{ __html: qr.replace('<svg', '<svg aria-hidden="true" focusable="false"') }} />
   );
@@ -129,22 +130,39 @@ function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, 
           <span className="price price-large" data-testid="pay-amount">{formatMoney(totalOre)}</span>
         </p>
 
-        {payable && (
+        {payable && !attempt.appLink && !qr && <p className="pay-problem" data-testid="pay-problem">{t('pay.unusableCode')}</p>}
+        {payable && (attempt.appLink || qr) && (
           <>
             <div className="pay-phone">
-              <a className="button-primary button-block" href={attempt.appLink!}>{t('pay.openApp')}</a>
-              <p className="muted">{t('pay.appHint')}</p>
+              {attempt.appLink ? (
+                <>
+                  <a className="button-primary button-block" href={attempt.appLink}>{t('pay.openApp')}</a>
+                  <p className="muted">{t('pay.appHint')}</p>
+                </>
+              ) : (
+                <p className="pay-problem" data-testid="pay-problem">{t('pay.noAppLink')}</p>
+              )}
               {attempt.walletSimulatorUrl && (
                 <p><a href={attempt.walletSimulatorUrl}>{t('pay.walletInstead')}</a> {t('pay.walletNote')}</p>
               )}
-              <details className="qr-disclosure">
-                <summary>{t('pay.showQr')}</summary>
-                {qrImage}
-              </details>
+              {qr ? (
+                <details className="qr-disclosure" open={!attempt.appLink}>
+                  <summary>{t('pay.showQr')}</summary>
+                  {qrImage}
+                </details>
+              ) : (
+                <p className="pay-problem" data-testid="pay-problem">{t('pay.noQr')}</p>
+              )}
             </div>
             <div className="pay-desktop">
-              {qrImage}
-              <p>{t('pay.scan', { amount: formatMoney(totalOre) })}</p>
+              {qr ? (
+                <>
+                  {qrImage}
+                  <p>{t('pay.scan', { amount: formatMoney(totalOre) })}</p>
+                </>
+              ) : (
+                <p className="pay-problem" data-testid="pay-problem">{t('pay.noQr')}</p>
+              )}
               {attempt.walletSimulatorUrl && (
                 <p className="muted"><a href={attempt.walletSimulatorUrl}>{t('pay.walletDesktop')}</a> {t('pay.walletDesktopNote')}</p>
               )}

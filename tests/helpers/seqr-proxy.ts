@@ -4,6 +4,7 @@
 //   const proxy = await startSeqrProxy(sandbox.endpointUrl);
 //   proxy.paidAs.set(reference, { value: '1.00' });   // getPaymentStatus PAID reports 1.00 paid
 //   proxy.paidAs.set(reference, { currency: 'EUR' }); // … or another currency
+//   proxy.invoiceQRCodeAs = 'HTTPS://x';             // sendInvoice answers carry this QR text
 //   proxy.forget(reference);                          // SEQR no longer knows it: every call answers 54
 //   proxy.upstream = other.endpointUrl;               // talk to another sandbox from now on
 //   proxy.calls                                       // what the shop sent, and what it got back
@@ -21,6 +22,8 @@ export type SeqrProxy = {
   wsdlUrl: string;
   /** The SOAP endpoint requests are forwarded to. */
   upstream: string;
+  /** When set, every sendInvoice answer carries this invoiceQRCode instead of the sandbox's. */
+  invoiceQRCodeAs: string | undefined;
   /** Invoice reference → what getPaymentStatus's PAID answer claims was paid instead of the truth. */
   paidAs: Map<string, { value?: string; currency?: string }>;
   forget(reference: string): void;
@@ -41,6 +44,7 @@ export async function startSeqrProxy(upstream: string): Promise<SeqrProxy> {
   const forgotten = new Set<string>();
   const proxy: Omit<SeqrProxy, 'endpointUrl' | 'wsdlUrl' | 'close'> = {
     upstream,
+    invoiceQRCodeAs: undefined,
     paidAs: new Map(),
     forget: (reference) => void forgotten.add(reference),
     remember: (reference) => void forgotten.delete(reference),
@@ -75,6 +79,11 @@ export async function startSeqrProxy(upstream: string): Promise<SeqrProxy> {
         text = text.replace(/<totalAmount><currency>([^<]*)<\/currency><value>([^<]*)<\/value><\/totalAmount>/g, (_all, currency: string, value: string) =>
           `<totalAmount><currency>${lie.currency ?? currency}</currency><value>${lie.value ?? value}</value></totalAmount>`,
         );
+      }
+      const qr = proxy.invoiceQRCodeAs;
+      if (qr !== undefined && operation === 'sendInvoice') {
+        const escaped = qr.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+        text = text.replace(/<invoiceQRCode>[^<]*<\/invoiceQRCode>/, () => `<invoiceQRCode>${escaped}</invoiceQRCode>`);
       }
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(text) });
       res.end(text);

@@ -21,6 +21,8 @@ export interface ShopInstance {
   url: string;
   /** Everything the instance printed so far (all its runs). */
   output(): string;
+  /** The running server's process id (for memory checks in the security tests). */
+  pid(): number | undefined;
   /** Starts it (again) on the same port, and waits until it answers /api/health. */
   start(): Promise<void>;
   /** SIGKILL: the process dies at once, whatever it was doing. */
@@ -53,6 +55,7 @@ export async function startShopInstance(opts: { name?: string; port?: number; en
     port,
     url,
     output: () => output,
+    pid: () => child?.pid,
     async start() {
       await halt('SIGKILL');
       const proc = spawn(process.execPath, [NEXT_BIN, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {

@@ -35,6 +35,7 @@ function core(dayClose: { at: { hour: number; minute: number }; timeZone: string
 before(async () => {
   sandbox = await startSandboxProcess({ confirmWindowS: 20, reportDelayS: 1 });
   process.env.SEQR_WSDL_URL = sandbox.wsdlUrl;
+  process.env.SEQR_SANDBOX = '1'; // a sandbox at a URL of its own: say so, it is never inferred
   process.env.SEQR_SANDBOX_PORT = String(sandbox.port);
   process.env.SEQR_TERMINAL_ID = 'demo-webshop';
   process.env.SEQR_TERMINAL_PASSWORD = 'demo-password';

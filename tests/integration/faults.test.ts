@@ -35,6 +35,7 @@ before(async () => {
   sandbox = await startSandboxProcess({ confirmWindowS: CONFIRM_WINDOW_S, reportDelayS: 0 }); // reports settle unknown refunds
   process.env.SEQR_SANDBOX_PORT = String(sandbox.port);
   process.env.SEQR_WSDL_URL = sandbox.wsdlUrl;
+  process.env.SEQR_SANDBOX = '1'; // a sandbox at a URL of its own: say so, it is never inferred
   await migrate();
   await seed();
 });

@@ -25,6 +25,7 @@ before(async () => {
   sandbox = await startSandboxProcess({ confirmWindowS: 20 });
   process.env.SEQR_SANDBOX_PORT = String(sandbox.port);
   process.env.SEQR_WSDL_URL = sandbox.wsdlUrl;
+  process.env.SEQR_SANDBOX = '1'; // a sandbox at a URL of its own: say so, it is never inferred
   await migrate();
   await seed();
 });

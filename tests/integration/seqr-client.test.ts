@@ -326,7 +326,7 @@ describe('certification (PROTOCOL.md §7)', () => {
   test('npm run seqr:certify prints one ✔ line per step and exits 0', async () => {
     const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'seqr:certify', '--', '--idle-seconds=1'], {
       cwd: root,
-      env: { ...process.env, SEQR_SANDBOX_PORT: String(sandbox.port), SEQR_WSDL_URL: sandbox.wsdlUrl, SEQR_TERMINAL_ID: '', SEQR_TERMINAL_PASSWORD: '' },
+      env: { ...process.env, SEQR_SANDBOX_PORT: String(sandbox.port), SEQR_WSDL_URL: sandbox.wsdlUrl, SEQR_SANDBOX: '1', SEQR_TERMINAL_ID: '', SEQR_TERMINAL_PASSWORD: '' },
     });
     const lines = stdout.split('\n').filter((line) => /^[✔✘]/.test(line));
     assert.equal(lines.length, 6, stdout);

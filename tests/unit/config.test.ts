@@ -72,3 +72,32 @@ test('reseller credentials: a separate user id, or the combined resellerId/userI
   assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'shop-reseller', SEQR_RESELLER_USER_ID: '42', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'shop-reseller', userId: '42', password: 'secret' });
   assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'public_test_shop/9900', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'public_test_shop/9900', userId: undefined, password: 'secret' });
 });
+
+test('sandbox mode is declared, never inferred from a URL that looks like the sandbox', () => {
+  // The attack: SEQR_SANDBOX_PORT=80 made every http://localhost:80… URL (e.g. :8080) "the sandbox".
+  const lookalike = { SEQR_SANDBOX_PORT: '80', SEQR_WSDL_URL: 'http://localhost:8080/soap/merchant/cashregister-2?wsdl' };
+  assert.throws(() => parseConfig(lookalike), /SEQR_TERMINAL_ID is missing[\s\S]*SEQR_TERMINAL_PASSWORD is missing/);
+  const real = parseConfig({ ...lookalike, SEQR_TERMINAL_ID: 't1', SEQR_TERMINAL_PASSWORD: 'p1' });
+  assert.equal(real.seqr.usesSandbox, false);
+  assert.equal(real.adminPassword, undefined, 'no demo admin password');
+  assert.equal(real.seqr.terminalPassword, 'p1');
+  assert.equal(real.seqr.startsLocalSandbox, false);
+
+  // The exact default sandbox URL, given explicitly, is not sandbox mode either.
+  assert.throws(() => parseConfig({ SEQR_WSDL_URL: 'http://localhost:8090/soap/merchant/cashregister-2?wsdl' }), /SEQR_TERMINAL_ID is missing/);
+
+  const declared = parseConfig({ SEQR_SANDBOX: '1', SEQR_WSDL_URL: 'http://127.0.0.1:9999/soap/merchant/cashregister-2?wsdl' });
+  assert.equal(declared.seqr.usesSandbox, true);
+  assert.equal(declared.seqr.terminalId, 'demo-webshop');
+  assert.equal(declared.adminPassword, 'nordvik-admin');
+  assert.equal(declared.seqr.startsLocalSandbox, false, 'npm start does not start a sandbox for a URL of its own');
+
+  const local = parseConfig({ SEQR_SANDBOX: '1' });
+  assert.equal(local.seqr.usesSandbox, true);
+  assert.equal(local.seqr.startsLocalSandbox, true);
+
+  assert.equal(parseConfig({ SEQR_SANDBOX: '0', SEQR_WSDL_URL: 'https://seqr.example/x?wsdl', SEQR_TERMINAL_ID: 't', SEQR_TERMINAL_PASSWORD: 'p' }).seqr.usesSandbox, false);
+  assert.throws(() => parseConfig({ SEQR_SANDBOX: '0' }), /SEQR_SANDBOX=0 needs SEQR_WSDL_URL/);
+  assert.throws(() => parseConfig({ SEQR_SANDBOX: 'yes' }), /SEQR_SANDBOX must be 1/);
+  assert.equal(parseConfig({ SEQR_SANDBOX: '' }).seqr.usesSandbox, true, 'empty is unset');
+});

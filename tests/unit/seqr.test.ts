@@ -17,8 +17,12 @@ test('appLink replaces only the scheme, case-insensitively', () => {
   assert.equal(appLink('HTTP://SEQR.SE/R1700000123456', 'seqr'), 'seqr://SEQR.SE/R1700000123456');
   assert.equal(appLink('http://seqr.se/R1397222701693', 'seqr'), 'seqr://seqr.se/R1397222701693');
   assert.equal(appLink('Http://SEQR.SE/Rhttp:1', 'seqr'), 'seqr://SEQR.SE/Rhttp:1');
-  assert.throws(() => appLink('https://SEQR.SE/R1', 'seqr'), /does not start with http:\/\//);
-  assert.throws(() => appLink('SEQR.SE/R1', 'seqr'), RangeError);
+  assert.equal(appLink('HTTPS://SEQR.SE/R1', 'seqr'), 'seqr://SEQR.SE/R1');
+  assert.equal(appLink('https://seqr.se/R1', 'seqr-demo'), 'seqr-demo://seqr.se/R1');
+  // Whatever else SEQR might send is no link (the page shows the QR without one), never a throw.
+  for (const odd of ['SEQR.SE/R1', '', 'javascript:alert(1)', 'ftp://SEQR.SE/R1', 'HTTP://', 'HTTP://SEQR.SE/R 1', 'http://x/"><script>', `HTTP://SEQR.SE/R${'1'.repeat(10_000)}`]) {
+    assert.equal(appLink(odd, 'seqr'), null, odd.slice(0, 40));
+  }
 });
 
 test('every result code of PROTOCOL.md §5 has its constant name and a sentence', () => {

@@ -1,14 +1,12 @@
 // The language switch: remembers the choice in the `lang` cookie and goes back to the page.
+import { readUrlEncodedForm } from '@/lib/http/read-body';
 import { safeRedirectPath } from '@/lib/http/safe-redirect';
 import { isLocale, LOCALE_COOKIE } from '@/lib/i18n';
 
 export async function POST(request: Request) {
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return Response.json({ error: 'Send the language as a form field named "lang" (en or sv).' }, { status: 415 });
-  }
+  const body = await readUrlEncodedForm(request);
+  if (!body.ok) return body.response;
+  const form = body.form;
   const lang = form.get('lang');
   if (!isLocale(lang)) return Response.json({ error: 'The language must be "en" or "sv".' }, { status: 400 });
   // Anything that is not plainly a path on this shop goes to the home page instead.

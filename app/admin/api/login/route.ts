@@ -1,6 +1,7 @@
 import { ADMIN_COOKIE, AdminDisabledError, login, SESSION_TTL_S } from '@/lib/admin/auth';
 import { clientAddress } from '@/lib/admin/http';
 import { getConfig } from '@/lib/config';
+import { readUrlEncodedForm } from '@/lib/http/read-body';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,12 +9,9 @@ export async function POST(request: Request) {
   const json = (request.headers.get('accept') ?? '').includes('application/json');
   const back = (error: string, status: number) =>
     json ? Response.json({ error }, { status }) : Response.redirect(new URL(`/admin/login?error=${encodeURIComponent(error)}`, request.url), 303);
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return Response.json({ error: 'Send the password as a form field named "password".' }, { status: 415 });
-  }
+  const body = await readUrlEncodedForm(request);
+  if (!body.ok) return body.response;
+  const form = body.form;
   try {
     const result = await login(form.get('password'), clientAddress(request));
     if (!result.ok) return back(result.reason, result.reason === 'rate-limited' ? 429 : 401);

@@ -1,44 +1,99 @@
 // The pay page's live status: JSON for polling, or a server-sent event stream (?stream=1).
 // Each request asks SEQR at most through lib/payments' coalescing: one call per invoice per second.
 import { getLocale } from '@/app/i18n';
+import { getConfig } from '@/lib/config';
+import { createStreamSlots, type StreamSlots } from '@/lib/http/stream-slots';
 import { currentPaymentView, STATUS_INTERVAL_MS, type PaymentView } from '@/lib/payments';
 
 export const dynamic = 'force-dynamic';
 
+/** A stream's longest life; the page then polls (a payment is over long before: PAYMENT_TTL_S). */
 const STREAM_LIMIT_MS = 15 * 60 * 1000;
 const noStore = { 'cache-control': 'no-store, no-cache' };
 
 const unknownOrder = () => Response.json({ error: 'There is no order with this token.' }, { status: 404, headers: noStore });
 
+// One registry per process, also if this module is loaded more than once (route bundles).
+const globalSlots = globalThis as typeof globalThis & { __seqrShopStatusStreams?: StreamSlots };
+function streamSlots(): StreamSlots {
+  const { perOrder, perProcess } = getConfig().payments.statusStreams;
+  return (globalSlots.__seqrShopStatusStreams ??= createStreamSlots({ perKey: perOrder, total: perProcess }));
+}
+
+/**
+ * No slot: answered at once, without touching the database. Not text/event-stream, so EventSource
+ * fails the connection and the pay page falls back to polling once a second.
+ */
+function refused(token: string, reason: 'per-key' | 'total'): Response {
+  const error =
+    reason === 'per-key'
+      ? 'This order already has as many live status streams as one order may have; poll its status once a second instead.'
+      : 'The shop has as many live status streams open as it allows; poll the status once a second instead.';
+  return Response.json({ error, poll: `/api/orders/${encodeURIComponent(token)}/status` }, { status: reason === 'per-key' ? 429 : 503, headers: { ...noStore, 'retry-after': '1' } });
+}
+
+/** Wait, but wake at once when the client goes away (so its slot is free again promptly). */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
 export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const locale = await getLocale();
-  const first = await currentPaymentView(token, locale);
-  if (!first) return unknownOrder();
-  if (new URL(request.url).searchParams.get('stream') !== '1') return Response.json(first, { headers: noStore });
+  const wantsStream = new URL(request.url).searchParams.get('stream') === '1';
+  const slot = wantsStream ? streamSlots().acquire(token) : undefined;
+  if (slot && !slot.ok) return refused(token, slot.reason);
+  const release = slot?.ok ? slot.release : () => {};
+  let first: PaymentView | null;
+  let locale: Awaited<ReturnType<typeof getLocale>>;
+  try {
+    locale = await getLocale();
+    first = await currentPaymentView(token, locale);
+    if (!first) {
+      release();
+      return unknownOrder();
+    }
+    if (!wantsStream) return Response.json(first, { headers: noStore });
+  } catch (error) {
+    release();
+    throw error;
+  }
 
   const encoder = new TextEncoder();
   const isOver = (view: PaymentView) => view.orderStatus !== 'AWAITING_PAYMENT' || view.canRetry;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (view: PaymentView) => controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
-      let last = JSON.stringify(first);
-      send(first);
-      const started = Date.now();
-      let view: PaymentView | null = first;
-      while (!request.signal.aborted && view && !isOver(view) && Date.now() - started < STREAM_LIMIT_MS) {
-        await new Promise((resolve) => setTimeout(resolve, STATUS_INTERVAL_MS));
-        if (request.signal.aborted) break;
-        view = await currentPaymentView(token, locale).catch(() => view);
-        if (view && JSON.stringify(view) !== last) {
-          last = JSON.stringify(view);
-          send(view);
-        } else {
-          controller.enqueue(encoder.encode(': keep-alive\n\n'));
+      try {
+        const send = (view: PaymentView) => controller.enqueue(encoder.encode(`data: ${JSON.stringify(view)}\n\n`));
+        let last = JSON.stringify(first);
+        send(first!);
+        const started = Date.now();
+        let view: PaymentView | null = first;
+        while (!request.signal.aborted && view && !isOver(view) && Date.now() - started < STREAM_LIMIT_MS) {
+          await pause(STATUS_INTERVAL_MS, request.signal);
+          if (request.signal.aborted) break;
+          view = await currentPaymentView(token, locale).catch(() => view);
+          if (view && JSON.stringify(view) !== last) {
+            last = JSON.stringify(view);
+            send(view);
+          } else {
+            controller.enqueue(encoder.encode(': keep-alive\n\n'));
+          }
         }
+        controller.close();
+      } catch {
+        // The client went away mid-write (enqueue on a cancelled stream): nothing to tell anyone.
+      } finally {
+        release();
       }
-      controller.close();
     },
+    cancel: release,
   });
   return new Response(stream, { headers: { ...noStore, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' } });
 }
