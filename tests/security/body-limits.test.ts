@@ -49,7 +49,12 @@ function upload(url: string, headers: Record<string, string>, total: number, chu
       if (request.write(chunk)) setImmediate(pump);
       else request.once('drain', pump);
     };
-    pump();
+    if (chunked) return pump();
+    // A declared length over the limit is refused from the headers alone, and the server then closes
+    // the connection: give that answer a moment to arrive before writing (else a write may hit the
+    // closed socket first and lose it). Pacing only; nothing is asserted about the time.
+    request.flushHeaders();
+    setTimeout(pump, 1000);
   });
 }
 
