@@ -1,7 +1,9 @@
 // The guard every back-office request goes through: a valid session for pages (else the login
 // page) and, for mutations, a valid session (else 401) plus the session's CSRF token (else 403).
 import { LOCALE_COOKIE, resolveLocale, translateMessage, type Message } from '../i18n';
+import { getConfig } from '../config';
 import { ADMIN_COOKIE, AdminDisabledError, checkCsrf, readSession, type AdminSession } from './auth';
+import { clientFromForwardedFor } from './client-address';
 
 export function cookieFrom(request: Request, name: string): string | undefined {
   const header = request.headers.get('cookie') ?? '';
@@ -12,9 +14,12 @@ export function cookieFrom(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** The address failed logins are counted against. */
+/**
+ * The address failed logins are counted against: from the X-Forwarded-For that scripts/serve.ts
+ * rewrites from the socket (and TRUST_PROXY_HOPS), never from what the client sent.
+ */
 export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
+  return clientFromForwardedFor(request.headers.get('x-forwarded-for'), getConfig().trustProxyHops);
 }
 
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
@@ -36,7 +41,7 @@ export type MutationContext = { session: AdminSession; form: FormData };
 export async function adminMutation(request: Request, backTo: string, work: (context: MutationContext) => Promise<MutationOutcome>): Promise<Response> {
   let session: AdminSession | null;
   try {
-    session = readSession(cookieFrom(request, ADMIN_COOKIE));
+    session = await readSession(cookieFrom(request, ADMIN_COOKIE));
   } catch (error) {
     if (error instanceof AdminDisabledError) return Response.json({ error: error.message }, { status: 503 });
     throw error;
@@ -48,7 +53,7 @@ export async function adminMutation(request: Request, backTo: string, work: (con
   } catch {
     return Response.json({ error: 'The request must be a form (application/x-www-form-urlencoded or multipart/form-data).' }, { status: 415 });
   }
-  if (!checkCsrf(session, form.get('csrf') ?? request.headers.get('x-csrf-token'))) {
+  if (!(await checkCsrf(session, form.get('csrf') ?? request.headers.get('x-csrf-token')))) {
     return Response.json({ error: 'The form has expired or did not come from the back office; reload the page and try again.' }, { status: 403 });
   }
   return mutationResponse(request, await work({ session, form }), backTo);
