@@ -194,9 +194,10 @@ export async function login(password: unknown, client: string, deviceCookie?: st
     taken.push([key, rule]);
   }
   if (!(await passwordMatches(password))) return { ok: false, reason: 'wrong-password' };
-  // The account's count is left to decay: resetting it on the owner's login would hand a
-  // distributed guesser a fresh set of free guesses.
+  // The right password gives back its own count on the account but leaves the others to decay:
+  // resetting it on the owner's login would hand a distributed guesser a fresh set of free guesses.
   await resetKeys(keys.map(([key]) => key).filter((key) => !key.startsWith('account:')));
+  for (const [key, rule] of keys) if (key.startsWith('account:')) await release(key, rule, now);
   await pruneSessions(now);
   const deviceId = device ?? randomBytes(24).toString('base64url');
   return { ok: true, cookieValue: await createSession(now), deviceCookieValue: await signedValue(`device\0${ACCOUNT}`, deviceId) };

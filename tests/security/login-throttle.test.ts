@@ -31,6 +31,7 @@ test('40 parallel wrong guesses from one address: at most the limit are checked,
   const checked = results.filter((r) => !r.ok && r.reason === 'wrong-password').length;
   const refused = results.filter((r) => !r.ok && r.reason === 'rate-limited');
   assert.ok(checked <= ADDRESS_RULE.free, `${checked} guesses were checked`);
+  assert.ok(checked >= 1, 'the address limit applied, not something else');
   assert.equal(checked + refused.length, 40);
   for (const r of refused) assert.ok(!r.ok && r.reason === 'rate-limited' && r.retryAfterS >= 1);
   const row = await getDb().adminLoginThrottle.findUniqueOrThrow({ where: { key: 'address:192.0.2.40' } });
