@@ -196,7 +196,7 @@ export async function login(password: unknown, client: string, deviceCookie?: st
   if (!(await passwordMatches(password))) return { ok: false, reason: 'wrong-password' };
   // The right password gives back its own count on the account but leaves the others to decay:
   // resetting it on the owner's login would hand a distributed guesser a fresh set of free guesses.
-  await resetKeys(keys.map(([key]) => key).filter((key) => !key.startsWith('account:')));
+  await resetKeys(keys.map(([key]) => key).filter((key) => !key.startsWith('account:')), now);
   for (const [key, rule] of keys) if (key.startsWith('account:')) await release(key, rule, now);
   await pruneSessions(now);
   const deviceId = device ?? randomBytes(24).toString('base64url');

@@ -77,7 +77,9 @@ export async function release(key: string, rule: ThrottleRule, now: Date): Promi
     WHERE t."key" = ${key}`;
 }
 
-/** A correct password: the keys start again from zero. */
-export async function resetKeys(keys: string[]): Promise<void> {
-  await getDb().adminLoginThrottle.deleteMany({ where: { key: { in: keys } } });
+/** A correct password: the keys start again from zero; keys forgotten anyway are removed. */
+export async function resetKeys(keys: string[], now: Date): Promise<void> {
+  await getDb().adminLoginThrottle.deleteMany({
+    where: { OR: [{ key: { in: keys } }, { lastAttemptAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) }, blockedUntil: { lt: now } }] },
+  });
 }

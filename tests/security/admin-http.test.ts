@@ -159,4 +159,7 @@ test('after ADMIN_PASSWORD changes (restart with another), old cookies are refus
   const renewed = await tryLogin(PASSWORD_2, { 'x-forwarded-for': '198.51.100.71', cookie: `admin_device=${ownerDevice}` });
   assert.equal(renewed.status, 200);
   assert.equal((await adminPage(renewed.cookies.admin_session!)).status, 200);
+  // SESSION_SECRET replaces the stored secret: cookies signed with the stored one stop working.
+  await serve({ ADMIN_PASSWORD: PASSWORD_2, TRUST_PROXY_HOPS: '1', SESSION_SECRET: randomBytes(32).toString('base64url') });
+  assert.equal((await adminPage(renewed.cookies.admin_session!)).status, 307);
 });
