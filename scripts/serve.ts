@@ -13,7 +13,6 @@
 //   node --import tsx scripts/serve.ts --port 3000 [--hostname 127.0.0.1]
 import http from 'node:http';
 import path from 'node:path';
-import next from 'next';
 import { trustedForwardedFor } from '../lib/admin/client-address';
 import { getConfig } from '../lib/config';
 
@@ -25,11 +24,14 @@ function option(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  // As `next start` does, before the configuration is read and Next (and React) are loaded.
+  (process.env as Record<string, string | undefined>).NODE_ENV ||= 'production';
   const port = Number(option('port') ?? process.env.PORT ?? 3000);
   const hostname = option('hostname');
   const hops = getConfig().trustProxyHops; // validated: a bad value stops the start with a sentence
   // What `next start` sets; the shop's processes are found by it (scripts/lib/bench-cpu.ts).
   process.title = 'next-server (seqr-shop)';
+  const { default: next } = await import('next');
   const app = next({ dev: false, dir: root, port, hostname: hostname ?? 'localhost' });
   await app.prepare();
   const handle = app.getRequestHandler();

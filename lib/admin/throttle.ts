@@ -14,16 +14,19 @@ export type ThrottleRule = {
   capMs: number;
 };
 
-/** Per client address: 5 free guesses, then 1 s, 2 s, 4 s… up to 15 minutes. */
-export const ADDRESS_RULE: ThrottleRule = { free: 5, baseMs: 1000, capMs: 15 * 60_000 };
+/**
+ * Per client address: 5 free guesses, then 30 s, 1 min, 2 min… up to 15 minutes. The first wait is
+ * long enough that a burst of parallel guesses is over before it ends: the burst gets 5 checks.
+ */
+export const ADDRESS_RULE: ThrottleRule = { free: 5, baseMs: 30_000, capMs: 15 * 60_000 };
 /**
  * Per account, from everywhere (rotating addresses): 20 free, then doubling up to 1 minute. Capped
  * low on purpose: it bounds guessing to about one a minute but never makes a new browser of the
  * owner wait longer than that; a browser with a device cookie is not subject to it at all.
  */
-export const ACCOUNT_RULE: ThrottleRule = { free: 20, baseMs: 1000, capMs: 60_000 };
-/** Per device cookie: the owner's own typos, 5 free then doubling up to 15 minutes. */
-export const DEVICE_RULE: ThrottleRule = { free: 5, baseMs: 1000, capMs: 15 * 60_000 };
+export const ACCOUNT_RULE: ThrottleRule = { free: 20, baseMs: 5000, capMs: 60_000 };
+/** Per device cookie: the owner's own typos, as per address. */
+export const DEVICE_RULE: ThrottleRule = { ...ADDRESS_RULE };
 /** A key's count starts again after this long without attempts. */
 export const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 

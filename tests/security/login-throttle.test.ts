@@ -38,17 +38,18 @@ test('40 parallel wrong guesses from one address: at most the limit are checked,
   assert.equal(row.failures, checked);
 });
 
-test('after 5 failures an address waits 1 s, then 2 s, then 4 s, and never more than 15 minutes', async () => {
+test('after 5 failures an address waits 30 s, then 1 min, then 2 min, and never more than 15 minutes', async () => {
   clock += 60 * 60_000;
   const client = '192.0.2.5';
   for (let i = 0; i < 5; i++) assert.deepEqual(await login('wrong', client, undefined, at()), { ok: false, reason: 'wrong-password' });
-  assert.deepEqual(await login(RIGHT, client, undefined, at()), { ok: false, reason: 'rate-limited', retryAfterS: 1 });
-  assert.deepEqual(await login('wrong', client, undefined, at(1000)), { ok: false, reason: 'wrong-password' });
-  assert.deepEqual(await login('wrong', client, undefined, at(1000)), { ok: false, reason: 'rate-limited', retryAfterS: 2 });
-  assert.deepEqual(await login('wrong', client, undefined, at(3000)), { ok: false, reason: 'wrong-password' });
-  assert.deepEqual(await login('wrong', client, undefined, at(3000)), { ok: false, reason: 'rate-limited', retryAfterS: 4 });
+  assert.deepEqual(await login(RIGHT, client, undefined, at()), { ok: false, reason: 'rate-limited', retryAfterS: 30 });
+  assert.deepEqual(await login(RIGHT, client, undefined, at(29_500)), { ok: false, reason: 'rate-limited', retryAfterS: 1 });
+  assert.deepEqual(await login('wrong', client, undefined, at(30_000)), { ok: false, reason: 'wrong-password' });
+  assert.deepEqual(await login('wrong', client, undefined, at(30_000)), { ok: false, reason: 'rate-limited', retryAfterS: 60 });
+  assert.deepEqual(await login('wrong', client, undefined, at(90_000)), { ok: false, reason: 'wrong-password' });
+  assert.deepEqual(await login('wrong', client, undefined, at(90_000)), { ok: false, reason: 'rate-limited', retryAfterS: 120 });
+  let t = 210_000;
   // Many more failures, each after its wait: the wait stops growing at the cap.
-  let t = 7000;
   for (let i = 0; i < 12; i++) {
     const result = await login('wrong', client, undefined, at(t));
     assert.equal(result.ok ? 'ok' : result.reason, 'wrong-password');
@@ -91,9 +92,9 @@ test('a forged or foreign device cookie is no device cookie; a real one is throt
   const [nonce] = owner.deviceCookieValue.split('.');
   const forged = `${nonce}.${'A'.repeat(43)}`;
   for (let i = 0; i < 5; i++) await login('wrong', '192.0.2.99', forged, at());
-  assert.deepEqual(await login(RIGHT, '192.0.2.99', forged, at()), { ok: false, reason: 'rate-limited', retryAfterS: 1 });
+  assert.deepEqual(await login(RIGHT, '192.0.2.99', forged, at()), { ok: false, reason: 'rate-limited', retryAfterS: 30 });
   // The owner's device guesses wrong 5 times (from an address that is blocked: it does not matter).
   for (let i = 0; i < 5; i++) assert.deepEqual(await login('typo', '192.0.2.99', owner.deviceCookieValue, at()), { ok: false, reason: 'wrong-password' });
-  assert.deepEqual(await login(RIGHT, '192.0.2.99', owner.deviceCookieValue, at()), { ok: false, reason: 'rate-limited', retryAfterS: 1 });
-  assert.equal((await login(RIGHT, '192.0.2.99', owner.deviceCookieValue, at(1000))).ok, true);
+  assert.deepEqual(await login(RIGHT, '192.0.2.99', owner.deviceCookieValue, at()), { ok: false, reason: 'rate-limited', retryAfterS: 30 });
+  assert.equal((await login(RIGHT, '192.0.2.99', owner.deviceCookieValue, at(30_000))).ok, true);
 });
