@@ -106,6 +106,15 @@ const EnvSchema = z.object({
     .default('Europe/Stockholm')
     .refine(isTimeZone, { error: 'SHOP_TIME_ZONE must be an IANA time zone such as Europe/Stockholm.' }),
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, { error: 'ADMIN_PASSWORD must be at least 8 characters long.' }).optional()),
+  SESSION_SECRET: optionalText.pipe(
+    z.string().min(32, { error: 'SESSION_SECRET must be at least 32 characters long (a random string, e.g. `openssl rand -base64 48`), or unset to keep one in the database.' }).optional(),
+  ),
+  TRUST_PROXY_HOPS: z.coerce
+    .number({ error: 'TRUST_PROXY_HOPS must be the number of proxies in front of the shop, such as 1, or 0 for none.' })
+    .int({ error: 'TRUST_PROXY_HOPS must be a whole number of proxies.' })
+    .min(0, { error: 'TRUST_PROXY_HOPS must be between 0 and 10.' })
+    .max(10, { error: 'TRUST_PROXY_HOPS must be between 0 and 10.' })
+    .default(0),
 });
 
 export type Config = {
@@ -160,6 +169,10 @@ export type Config = {
    * against a real SEQR endpoint the back office stays closed until ADMIN_PASSWORD is set.
    */
   adminPassword: string | undefined;
+  /** Signs back-office cookies (SESSION_SECRET); undefined = a random one kept in the database. */
+  sessionSecret: string | undefined;
+  /** Proxies in front of the shop that append to X-Forwarded-For (scripts/serve.ts); 0 = none. */
+  trustProxyHops: number;
 };
 
 export class ConfigError extends Error {
@@ -237,6 +250,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     timeZone: e.SHOP_TIME_ZONE,
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
+    sessionSecret: e.SESSION_SECRET,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }
 

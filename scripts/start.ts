@@ -1,6 +1,7 @@
 // `npm start`: everything the shop needs on a fresh clone, in order. Apply migrations, seed the
 // catalog, start the local SEQR sandbox (when the shop points at it), build the app if its sources
-// changed since the last build, then serve it. `--dev` serves with `next dev` instead.
+// changed since the last build, then serve it (scripts/serve.ts: client addresses from the socket).
+// `--dev` serves with `next dev` instead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   });
   if (!portFree) throw new Error(`The shop cannot listen on port ${config.port}: it is in use. Stop the other process or set PORT to a free port.`);
   if (stopping) return;
-  launch('The shop', [nextBin, dev ? 'dev' : 'start', '--port', String(config.port)]);
+  launch('The shop', dev ? [nextBin, 'dev', '--port', String(config.port)] : ['--import', 'tsx', path.join(root, 'scripts', 'serve.ts'), '--port', String(config.port)]);
   console.log(`The shop will be at ${config.publicBaseUrl}`);
 }
 

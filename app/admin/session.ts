@@ -7,9 +7,9 @@ export type PageSession = { csrf: string } | { closed: string };
 
 export async function requireAdminPage(): Promise<PageSession> {
   try {
-    const session = readSession((await cookies()).get(ADMIN_COOKIE)?.value);
+    const session = await readSession((await cookies()).get(ADMIN_COOKIE)?.value);
     if (!session) redirect('/admin/login');
-    return { csrf: csrfToken(session) };
+    return { csrf: await csrfToken(session) };
   } catch (error) {
     if (error instanceof AdminDisabledError) return { closed: error.message };
     throw error;

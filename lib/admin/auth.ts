@@ -1,16 +1,29 @@
-// Back-office authentication: one password (ADMIN_PASSWORD), a signed session cookie, a CSRF token
-// bound to the session, and failed logins rate-limited in the database (shared by all processes).
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+// Back-office authentication: one password (ADMIN_PASSWORD), sessions kept in the database (the
+// cookie carries a random id and its HMAC under a server secret), a CSRF token bound to the session,
+// a device cookie for browsers that logged in before, and failed logins throttled (./throttle.ts).
+//
+// Cookies (all HttpOnly, SameSite=Strict, Secure when PUBLIC_BASE_URL is https):
+//   admin_session = <id>.<HMAC-SHA256(secret, "session\0" + id)>      Path=/admin
+//   admin_device  = <nonce>.<HMAC-SHA256(secret, "device\0admin\0" + nonce)>  Path=/admin/api/login
+// The HMAC key is the server secret, never derived from the password: a leaked cookie gives no way
+// to test password guesses offline.
+import { createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { getConfig } from '../config';
 import { getDb } from '../db';
+import { ACCOUNT_RULE, ADDRESS_RULE, DEVICE_RULE, release, reserve, resetKeys } from './throttle';
 
 export const ADMIN_COOKIE = 'admin_session';
+export const DEVICE_COOKIE = 'admin_device';
+/** Absolute lifetime of a session, whatever its use. */
 export const SESSION_TTL_S = 8 * 60 * 60;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILED_LOGINS = 5;
-/** Across all clients, so rotating addresses does not buy unlimited guesses. */
-export const MAX_FAILED_LOGINS_TOTAL = 100;
+/** A session unused for this long ends (sliding: every request moves it on). */
+export const SESSION_IDLE_S = 30 * 60;
+/** lastSeenAt is written at most this often, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
+export const DEVICE_TTL_S = 180 * 24 * 60 * 60;
+/** The one back-office account (the throttle and device cookies are bound to it). */
+const ACCOUNT = 'admin';
+const SECRET_NAME = 'admin-session-key';
 
 export class AdminDisabledError extends Error {
   override readonly name = 'AdminDisabledError';
@@ -25,16 +38,34 @@ function adminPassword(): string {
   return password;
 }
 
-/** The signing key: derived from the password, so changing the password ends every session. */
-function sessionKey(): Buffer {
-  return createHash('sha256').update(`seqr-shop admin session\0${adminPassword()}`).digest();
+function scrypt(password: BinaryLike, salt: BinaryLike): Promise<Buffer> {
+  // N = 2^14, r = 8: about 16 MB and tens of milliseconds per guess.
+  return new Promise((resolve, reject) => scryptCallback(password, salt, 32, { N: 16384, r: 8, p: 1 }, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
-const SessionSchema = z.object({ sid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), exp: z.number().int() });
-export type AdminSession = z.infer<typeof SessionSchema>;
+// Per-process state on globalThis: Next bundles this module more than once per process.
+type AuthState = { secret?: Promise<Buffer>; expected?: { password: string; salt: Buffer; hash: Promise<Buffer> }; fingerprint?: { password: string; value: Promise<string> } };
+const state: AuthState = ((globalThis as { __seqrShopAuth?: AuthState }).__seqrShopAuth ??= {});
 
-function sign(payload: string): string {
-  return createHmac('sha256', sessionKey()).update(payload).digest('base64url');
+/**
+ * The signing key: SESSION_SECRET, or a random key created once in the database. The first process
+ * to insert it wins (ON CONFLICT DO NOTHING); every process then reads the stored one.
+ */
+export function serverSecret(): Promise<Buffer> {
+  const configured = getConfig().sessionSecret;
+  if (configured) return Promise.resolve(Buffer.from(configured, 'utf8'));
+  state.secret ??= (async () => {
+    const db = getDb();
+    await db.serverSecret.createMany({ data: [{ name: SECRET_NAME, value: randomBytes(32).toString('base64url') }], skipDuplicates: true });
+    const row = await db.serverSecret.findUniqueOrThrow({ where: { name: SECRET_NAME } });
+    return Buffer.from(row.value, 'utf8');
+  })();
+  state.secret.catch(() => (state.secret = undefined)); // a database hiccup is not remembered
+  return state.secret;
+}
+
+async function hmac(purpose: string, value: string): Promise<string> {
+  return createHmac('sha256', await serverSecret()).update(`${purpose}\0${value}`).digest('base64url');
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -42,54 +73,132 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function createSessionCookieValue(now = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ sid: randomBytes(18).toString('base64url'), exp: Math.floor(now / 1000) + SESSION_TTL_S })).toString('base64url');
-  return `${payload}.${sign(payload)}`;
+/** Whether `given` is the configured password: scrypt with a per-process random salt, compared in constant time. */
+async function passwordMatches(given: unknown): Promise<boolean> {
+  const password = adminPassword();
+  if (state.expected?.password !== password) {
+    const salt = randomBytes(16);
+    state.expected = { password, salt, hash: scrypt(password, salt) };
+  }
+  const { salt, hash } = state.expected;
+  // Over-long input is hashed like any other (no length oracle), but capped so it costs no more.
+  const text = typeof given === 'string' ? given.slice(0, 1024) : '';
+  const [expected, actual] = await Promise.all([hash, scrypt(text, salt)]);
+  return timingSafeEqual(expected, actual) && typeof given === 'string';
 }
 
-/** The session a cookie value proves, or null (missing, forged, expired, or admin closed). */
-export function readSession(cookieValue: string | undefined, now = Date.now()): AdminSession | null {
-  if (!cookieValue || cookieValue.length > 512) return null;
-  const [payload, signature, extra] = cookieValue.split('.');
-  if (!payload || !signature || extra !== undefined) return null;
-  try {
-    if (!safeEqual(signature, sign(payload))) return null;
-    const session = SessionSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    if (!session.success || session.data.exp * 1000 < now) return null;
-    return session.data;
-  } catch {
+/** Which ADMIN_PASSWORD a session was made under: scrypt, salted with the server secret. */
+async function passwordFingerprint(): Promise<string> {
+  const password = adminPassword();
+  if (state.fingerprint?.password !== password) {
+    const value = (async () => (await scrypt(password, Buffer.concat([Buffer.from('seqr-shop password fingerprint\0'), await serverSecret()]))).toString('base64url'))();
+    state.fingerprint = { password, value };
+    value.catch(() => (state.fingerprint = undefined));
+  }
+  return state.fingerprint.value;
+}
+
+export type AdminSession = { sid: string };
+
+const TOKEN = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$/;
+
+async function signedValue(purpose: string, id: string): Promise<string> {
+  return `${id}.${await hmac(purpose, id)}`;
+}
+
+/** The id in a signed cookie value, or null when it is malformed or its HMAC is wrong. */
+async function verifiedId(purpose: string, value: string | undefined): Promise<string | null> {
+  const match = value ? TOKEN.exec(value) : null;
+  if (!match) return null;
+  return safeEqual(match[2]!, await hmac(purpose, match[1]!)) ? match[1]! : null;
+}
+
+/** A new session, stored; returns its cookie value. */
+export async function createSession(now = new Date()): Promise<string> {
+  const id = randomBytes(24).toString('base64url');
+  await getDb().adminSession.create({ data: { id, passwordFingerprint: await passwordFingerprint(), createdAt: now, lastSeenAt: now } });
+  return signedValue('session', id);
+}
+
+/**
+ * The session a cookie value proves, or null: missing, forged, logged out, made under another
+ * ADMIN_PASSWORD, idle for SESSION_IDLE_S, or older than SESSION_TTL_S. Throws AdminDisabledError
+ * when the back office is closed.
+ */
+export async function readSession(cookieValue: string | undefined, now = new Date()): Promise<AdminSession | null> {
+  adminPassword();
+  const id = await verifiedId('session', cookieValue);
+  if (!id) return null;
+  const db = getDb();
+  const row = await db.adminSession.findUnique({ where: { id } });
+  if (!row) return null;
+  const expired = row.createdAt.getTime() + SESSION_TTL_S * 1000 <= now.getTime() || row.lastSeenAt.getTime() + SESSION_IDLE_S * 1000 <= now.getTime();
+  if (expired || !safeEqual(row.passwordFingerprint, await passwordFingerprint())) {
+    await db.adminSession.deleteMany({ where: { id } });
     return null;
   }
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    await db.adminSession.updateMany({ where: { id }, data: { lastSeenAt: now } });
+  }
+  return { sid: id };
+}
+
+/** Logout: the session's row goes, so its cookie is refused from now on (wherever it was copied to). */
+export async function endSession(session: AdminSession): Promise<void> {
+  await getDb().adminSession.deleteMany({ where: { id: session.sid } });
+}
+
+/** Sessions past their idle or absolute expiry, removed (called on login; they are refused anyway). */
+async function pruneSessions(now: Date): Promise<void> {
+  await getDb().adminSession.deleteMany({
+    where: { OR: [{ lastSeenAt: { lte: new Date(now.getTime() - SESSION_IDLE_S * 1000) } }, { createdAt: { lte: new Date(now.getTime() - SESSION_TTL_S * 1000) } }] },
+  });
 }
 
 /** The CSRF token of a session: forms carry it, mutations check it. */
-export function csrfToken(session: AdminSession): string {
-  return createHmac('sha256', sessionKey()).update(`csrf\0${session.sid}`).digest('base64url');
+export function csrfToken(session: AdminSession): Promise<string> {
+  return hmac('csrf', session.sid);
 }
 
-export function checkCsrf(session: AdminSession, token: unknown): boolean {
-  return typeof token === 'string' && safeEqual(token, csrfToken(session));
+export async function checkCsrf(session: AdminSession, token: unknown): Promise<boolean> {
+  return typeof token === 'string' && safeEqual(token, await csrfToken(session));
 }
 
-export type LoginResult = { ok: true; cookieValue: string } | { ok: false; reason: 'wrong-password' | 'rate-limited'; retryAfterS?: number };
+export type LoginResult =
+  | { ok: true; cookieValue: string; deviceCookieValue: string }
+  | { ok: false; reason: 'wrong-password' }
+  | { ok: false; reason: 'rate-limited'; retryAfterS: number };
 
-/** Check a password, rate-limited per client (IP address): 5 failures per 15 minutes. */
-export async function login(password: unknown, client: string, now = new Date()): Promise<LoginResult> {
-  const db = getDb();
-  const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
-  const failures = await db.adminLoginFailure.findMany({ where: { client, at: { gt: since } }, orderBy: { at: 'asc' }, select: { at: true } });
-  const total = await db.adminLoginFailure.count({ where: { at: { gt: since } } });
-  if (failures.length >= MAX_FAILED_LOGINS || total >= MAX_FAILED_LOGINS_TOTAL) {
-    const oldest = failures[0]?.at ?? since;
-    const retryAfterS = Math.max(1, Math.ceil((oldest.getTime() + LOGIN_WINDOW_MS - now.getTime()) / 1000));
-    return { ok: false, reason: 'rate-limited', retryAfterS };
+/**
+ * Check a password. A browser with a valid device cookie is throttled only under that cookie;
+ * any other attempt under its client address and under the account (all addresses together).
+ * The reservations are taken before the password is compared, so parallel guesses cannot
+ * overtake the limit.
+ */
+export async function login(password: unknown, client: string, deviceCookie?: string, now = new Date()): Promise<LoginResult> {
+  adminPassword();
+  const device = await verifiedId(`device\0${ACCOUNT}`, deviceCookie);
+  const keys: [string, typeof ADDRESS_RULE][] = device
+    ? [[`device:${device}`, DEVICE_RULE]]
+    : [
+        [`address:${client.slice(0, 200)}`, ADDRESS_RULE],
+        [`account:${ACCOUNT}`, ACCOUNT_RULE],
+      ];
+  const taken: typeof keys = [];
+  for (const [key, rule] of keys) {
+    const reservation = await reserve(key, rule, now);
+    if (!reservation.ok) {
+      for (const [takenKey, takenRule] of taken) await release(takenKey, takenRule, now);
+      return { ok: false, reason: 'rate-limited', retryAfterS: reservation.retryAfterS };
+    }
+    taken.push([key, rule]);
   }
-  const expected = createHash('sha256').update(adminPassword()).digest();
-  const given = createHash('sha256').update(typeof password === 'string' ? password : '').digest();
-  if (!timingSafeEqual(expected, given)) {
-    await db.adminLoginFailure.create({ data: { client, at: now } });
-    return { ok: false, reason: 'wrong-password' };
-  }
-  await db.adminLoginFailure.deleteMany({ where: { client } });
-  return { ok: true, cookieValue: createSessionCookieValue(now.getTime()) };
+  if (!(await passwordMatches(password))) return { ok: false, reason: 'wrong-password' };
+  // The right password gives back its own count on the account but leaves the others to decay:
+  // resetting it on the owner's login would hand a distributed guesser a fresh set of free guesses.
+  await resetKeys(keys.map(([key]) => key).filter((key) => !key.startsWith('account:')), now);
+  for (const [key, rule] of keys) if (key.startsWith('account:')) await release(key, rule, now);
+  await pruneSessions(now);
+  const deviceId = device ?? randomBytes(24).toString('base64url');
+  return { ok: true, cookieValue: await createSession(now), deviceCookieValue: await signedValue(`device\0${ACCOUNT}`, deviceId) };
 }

@@ -2,22 +2,32 @@
 // page) and, for mutations, a valid session (else 401) plus the session's CSRF token (else 403).
 import { safeRedirectPath } from '../http/safe-redirect';
 import { LOCALE_COOKIE, resolveLocale, translateMessage, type Message } from '../i18n';
+import { getConfig } from '../config';
 import { readUrlEncodedForm } from '../http/read-body';
 import { ADMIN_COOKIE, AdminDisabledError, checkCsrf, readSession, type AdminSession } from './auth';
+import { clientFromForwardedFor } from './client-address';
 import { encodeFlash, FLASH_PARAM } from './flash';
 
 export function cookieFrom(request: Request, name: string): string | undefined {
   const header = request.headers.get('cookie') ?? '';
   for (const part of header.split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // a malformed %-escape is no cookie, not a 500
+    }
   }
   return undefined;
 }
 
-/** The address failed logins are counted against. */
+/**
+ * The address failed logins are counted against: from the X-Forwarded-For that scripts/serve.ts
+ * rewrites from the socket (and TRUST_PROXY_HOPS), never from what the client sent.
+ */
 export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'direct';
+  return clientFromForwardedFor(request.headers.get('x-forwarded-for'), getConfig().trustProxyHops);
 }
 
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
@@ -44,7 +54,7 @@ export type MutationContext = { session: AdminSession; form: FormData };
 export async function adminMutation(request: Request, backTo: string, work: (context: MutationContext) => Promise<MutationOutcome>): Promise<Response> {
   let session: AdminSession | null;
   try {
-    session = readSession(cookieFrom(request, ADMIN_COOKIE));
+    session = await readSession(cookieFrom(request, ADMIN_COOKIE));
   } catch (error) {
     if (error instanceof AdminDisabledError) return Response.json({ error: error.message }, { status: 503 });
     throw error;
@@ -55,7 +65,7 @@ export async function adminMutation(request: Request, backTo: string, work: (con
   if (!body.ok) return body.response;
   const form = new FormData();
   for (const [key, value] of body.form) form.append(key, value);
-  if (!checkCsrf(session, form.get('csrf') ?? request.headers.get('x-csrf-token'))) {
+  if (!(await checkCsrf(session, form.get('csrf') ?? request.headers.get('x-csrf-token')))) {
     return Response.json({ error: 'The form has expired or did not come from the back office; reload the page and try again.' }, { status: 403 });
   }
   return mutationResponse(request, await work({ session, form }), backTo);

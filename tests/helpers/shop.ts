@@ -1,5 +1,5 @@
 // Shop instances as real processes for the multi-instance tests and the benchmark: the production
-// build served by `next start` (the sweeper starts in each, from instrumentation.ts), on a free port,
+// build served by scripts/serve.ts as `npm start` serves it (the sweeper starts in each, from instrumentation.ts), on a free port,
 // with its own environment. The caller migrates the database and starts the sandbox first.
 //
 //   buildIfNeeded();
@@ -8,7 +8,8 @@
 //   await shop.kill();       // SIGKILL: a crash, no clean-up
 //   await shop.start();      // the same port and environment again
 import { spawn, type ChildProcess } from 'node:child_process';
-import { NEXT_BIN, ROOT } from '../../scripts/lib/production-build';
+import path from 'node:path';
+import { ROOT } from '../../scripts/lib/production-build';
 import { killOnExit, stopChild } from './child-process';
 import { freePort } from './ports';
 
@@ -58,7 +59,7 @@ export async function startShopInstance(opts: { name?: string; port?: number; en
     pid: () => child?.pid,
     async start() {
       await halt('SIGKILL');
-      const proc = spawn(process.execPath, [NEXT_BIN, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
+      const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'serve.ts'), '--port', String(port), '--hostname', '127.0.0.1'], {
         cwd: ROOT,
         env: env as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
