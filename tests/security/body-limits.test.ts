@@ -101,9 +101,11 @@ for (const chunked of [true, false]) {
         for (const answer of answers) {
           assert.equal(answer.status, 413, `${route.name}: ${answer.body.slice(0, 200)}`);
           assert.match(JSON.parse(answer.body).error, /is at most \d+ (KiB|bytes)|larger than 1 MB/, route.name);
-          // Next itself reads a server action's body to its end before the proxy's answer goes out
-          // (discarding past its 1 MB copy), so only our own handlers are held to answering early.
-          if (!route.nextReadsToEnd) assert.ok(answer.sent < UPLOAD_BYTES, `${route.name}: the shop read the whole upload before answering`);
+          // Not asserted: that the answer comes before the upload ends. proxy.ts runs on every request
+          // (headers, same-origin guard), and Next then reads each body to its end before answering,
+          // keeping at most its proxy copy (proxyClientMaxBodySize) and discarding the rest. What the
+          // attack cost, memory, stays bounded (below); the wasted upload is the sender's bandwidth.
+          void route.nextReadsToEnd;
         }
       } finally {
         clearInterval(sampler);
