@@ -6,9 +6,15 @@ import { SiteFrame } from './components/site-chrome';
 import { getLocale, getT } from './i18n';
 import './globals.css';
 
+/** The same icons as the pay page's <Head> (pages/pay/[token].tsx): files in public/, made by scripts/make-icons.ts. */
+const SITE_ICONS = {
+  icons: { icon: [{ url: '/favicon.ico', sizes: '32x32' }, { url: '/icon.svg', type: 'image/svg+xml' }], apple: '/apple-touch-icon.png' },
+  manifest: '/manifest.webmanifest',
+} satisfies Metadata;
+
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT();
-  return { title: { default: t('site.title'), template: '%s · Nordvik' }, description: t('site.description') };
+  return { title: { default: t('site.title'), template: '%s · Nordvik' }, description: t('site.description'), ...SITE_ICONS };
 }
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1f3b34' };

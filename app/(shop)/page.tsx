@@ -4,6 +4,9 @@ import { getT } from '@/app/i18n';
 import { listProducts } from '@/lib/catalog';
 import { formatMoney } from '@/lib/money';
 
+/** Product cards in the first screen on a phone (two rows of two) and a desktop (one row of four). */
+const ABOVE_THE_FOLD = 4;
+
 export default async function CatalogPage() {
   await connection(); // the catalog is read from the database on every request
   const [products, t] = await Promise.all([listProducts(), getT()]);
@@ -11,11 +14,12 @@ export default async function CatalogPage() {
     <>
       <h1>{t('catalog.heading')}</h1>
       <ul className="product-grid" aria-label={t('catalog.products')}>
-        {products.map((product) => (
+        {products.map((product, index) => (
           <li key={product.slug} className="product-card">
             <Link href={`/products/${product.slug}`}>
+              {/* The first row is in view on every screen: loaded at once, the first (the LCP) first of all. */}
               {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
-              <img src={product.imagePath} alt="" width={400} height={400} loading="lazy" />
+              <img src={product.imagePath} alt="" width={400} height={400} loading={index < ABOVE_THE_FOLD ? 'eager' : 'lazy'} fetchPriority={index === 0 ? 'high' : undefined} />
               <span className="product-name">{product.name}</span>
               <span className="price">{formatMoney(product.priceOre)}</span>
             </Link>

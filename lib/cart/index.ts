@@ -86,7 +86,10 @@ export async function readCart(cookieValue: string | undefined): Promise<CartCoo
   const id = CartIdSchema.safeParse(cookieValue);
   if (!id.success) return { kind: 'invalid' };
   const cart = await loadOpenCart(id.data);
-  return cart ? { kind: 'ok', cart } : { kind: 'invalid' };
+  if (cart) return { kind: 'ok', cart };
+  // A cart that became a paid order is simply empty now; only an id that names no cart is an error.
+  const closed = await getDb().cart.findUnique({ where: { id: id.data }, select: { id: true } });
+  return closed ? { kind: 'none' } : { kind: 'invalid' };
 }
 
 async function requireProduct(slug: unknown): Promise<Product> {
@@ -131,17 +134,32 @@ export async function addToCart(cookieValue: string | undefined, input: { slug: 
   return cartId;
 }
 
-/** Set a line's quantity (1–99). */
+/** A line's new quantity: 0 removes the line. */
+export const LineQuantitySchema = z.coerce
+  .number({ error: 'error.quantityNumber' })
+  .refine(Number.isFinite, { error: 'error.quantityNumber' })
+  .int({ error: 'error.quantityWhole' })
+  .min(0, { error: 'error.quantityMinZero' })
+  .max(MAX_LINE_QUANTITY, { error: 'error.quantityMax' });
+
+/** Set a line's quantity (0–99; 0 removes it). Returns whether the line was removed. */
 export async function setCartLineQuantity(
   cookieValue: string | undefined,
   input: { slug: unknown; quantity: unknown },
-): Promise<void> {
+): Promise<'updated' | 'removed'> {
   const product = await requireProduct(input.slug);
-  const quantity = parseQuantity(input.quantity);
+  const parsed = LineQuantitySchema.safeParse(input.quantity);
+  if (!parsed.success) throw new CartInputError((parsed.error.issues[0]?.message ?? 'error.quantityNumber') as MessageKey, { max: MAX_LINE_QUANTITY });
+  const quantity = parsed.data;
   const state = await readCart(cookieValue);
   if (state.kind !== 'ok') throw new CartInputError('error.cartMissing');
+  if (quantity === 0) {
+    await getDb().cartLine.deleteMany({ where: { cartId: state.cart.id, productId: product.id } });
+    return 'removed';
+  }
   const { count } = await getDb().cartLine.updateMany({ where: { cartId: state.cart.id, productId: product.id }, data: { quantity } });
   if (count === 0) throw new CartInputError('error.notInCart', { name: product.name });
+  return 'updated';
 }
 
 export async function removeCartLine(cookieValue: string | undefined, input: { slug: unknown }): Promise<void> {

@@ -203,6 +203,20 @@ export const en = {
   'admin.diff.amount-mismatch': 'Amounts differ',
   'admin.diff.seqr': 'SEQR',
   'admin.diff.shop': 'Shop',
+  // ── shopper ux ──
+  'error.quantityMinZero': 'Quantity cannot be negative (0 removes the line).',
+  'cart.decrease': 'One less {name}',
+  'cart.increase': 'One more {name}',
+  'cart.paymentOpen': 'A payment for this cart is in progress.',
+  'cart.paymentOpenLink': 'Go to the payment',
+  'cart.paymentOpenNote': 'If you change the cart now, the shop updates the invoice to the new amount.',
+  'pay.lines': 'Your order',
+  'pay.backToCart': 'Back to the cart',
+  'pay.amountChanged': 'The amount changed after your cart changed: {from} → {to}.',
+  'pay.timeLeft': 'Time left to pay: {time}',
+  'pay.cartEmpty': 'Your cart is empty now, so there is nothing to pay.',
+  'pay.browse': 'Browse the catalog',
+  'done.cartEmpty': 'Your cart is empty now. Add something to pay for first.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -411,6 +425,20 @@ export const sv: Record<MessageKey, string> = {
   'admin.diff.amount-mismatch': 'Beloppen skiljer sig',
   'admin.diff.seqr': 'SEQR',
   'admin.diff.shop': 'Butiken',
+  // ── shopper ux ──
+  'error.quantityMinZero': 'Antalet kan inte vara negativt (0 tar bort raden).',
+  'cart.decrease': 'En {name} mindre',
+  'cart.increase': 'En {name} till',
+  'cart.paymentOpen': 'En betalning för varukorgen pågår.',
+  'cart.paymentOpenLink': 'Gå till betalningen',
+  'cart.paymentOpenNote': 'Om du ändrar varukorgen nu uppdaterar butiken fakturan till det nya beloppet.',
+  'pay.lines': 'Din order',
+  'pay.backToCart': 'Tillbaka till varukorgen',
+  'pay.amountChanged': 'Beloppet ändrades när din varukorg ändrades: {from} → {to}.',
+  'pay.timeLeft': 'Tid kvar att betala: {time}',
+  'pay.cartEmpty': 'Din varukorg är tom nu, så det finns inget att betala.',
+  'pay.browse': 'Se sortimentet',
+  'done.cartEmpty': 'Din varukorg är tom nu. Lägg först till något att betala för.',
 };
 
 /** Swedish sentences for the SEQR result codes a shopper or merchant may meet; others stay English. */

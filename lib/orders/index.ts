@@ -40,6 +40,8 @@ export type OrderView = {
   paidAt: Date | null;
   createdAt: Date;
   openAttemptId: string | null;
+  /** The order's cart is open and holds something: only then can a new invoice be asked for. */
+  cartHasItems: boolean;
   lines: OrderLineView[];
   vat: VatGroup[];
   /** Newest first. */
@@ -79,7 +81,7 @@ export async function findOrderByToken(token: string, db: DbClient = getDb()): P
 }
 
 /** What the pay page's live status needs, and nothing more: it is read on every poll. */
-export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' | 'totalOre' | 'openAttemptId'> & {
+export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' | 'totalOre' | 'openAttemptId' | 'cartHasItems'> & {
   /** lastStatusAt: when SEQR was last asked (read by the status endpoint only). */
   attempts: (AttemptView & { lastStatusAt?: Date | null })[];
 };
@@ -88,11 +90,17 @@ export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' 
 export async function findOrderPaymentState(token: string, db: DbClient = getDb()): Promise<OrderPaymentState | null> {
   const parsed = OrderTokenSchema.safeParse(token);
   if (!parsed.success) return null;
-  return db.order.findUnique({
+  const order = await db.order.findUnique({
     where: { publicToken: parsed.data },
-    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { ...attemptSelect, lastStatusAt: true } } },
+    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, cart: cartFillSelect, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { ...attemptSelect, lastStatusAt: true } } },
   });
+  if (!order) return null;
+  const { cart, ...rest } = order;
+  return { ...rest, cartHasItems: cartHasItems(cart) };
 }
+
+const cartFillSelect = { select: { status: true, _count: { select: { lines: true } } } } as const;
+const cartHasItems = (cart: { status: string; _count: { lines: number } } | null) => cart?.status === 'OPEN' && cart._count.lines > 0;
 
 export async function findOrderById(id: string, db: DbClient = getDb()): Promise<OrderView | null> {
   return loadOrder({ id }, db);
@@ -104,6 +112,7 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput, db: DbClient): Pro
     include: {
       lines: { orderBy: { position: 'asc' } },
       attempts: { orderBy: { attemptNumber: 'desc' }, select: attemptSelect },
+      cart: cartFillSelect,
     },
   });
   if (!order) return null;
@@ -126,6 +135,7 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput, db: DbClient): Pro
     paidAt: order.paidAt,
     createdAt: order.createdAt,
     openAttemptId: order.openAttemptId,
+    cartHasItems: cartHasItems(order.cart),
     lines,
     vat: cartTotals(lines).vat,
     attempts: order.attempts,

@@ -10,7 +10,7 @@ import { Prisma } from '../generated/prisma/client';
 import { applyOrderSnapshot, findOrderById, orderLinesFromCart, upsertOrderFromCart, type OrderSnapshot, type OrderView } from '../orders';
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { withdrawInvoice } from './cancel';
-import { loadAttempt, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
+import { loadAttempt, timeline, withSeqrLog, type AttemptRow, type Ctx } from './context';
 import { invoiceFor } from './issue';
 
 /** An update mark older than the SEQR deadline plus this margin belongs to a call that is over. */
@@ -54,7 +54,9 @@ export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 
     return;
   }
   await ctx.db.$transaction((tx) => completePendingUpdate(tx, attempt, ctx.clock.now()));
-  await note(ctx, order.id, `Invoice ${reference} updated to ${preview.totalOre} öre after a cart change.`);
+  // The amounts go with the note: the pay page tells the shopper the amount changed (old → new).
+  const change: InvoiceAmountChange = { attemptId: attempt.id, fromOre: current.totalOre, toOre: preview.totalOre };
+  await timeline(ctx, order.id, { kind: 'NOTE', message: `Invoice ${reference} updated to ${preview.totalOre} öre after a cart change.`, data: { invoiceAmountChange: change } });
   // The cart may have changed again while SEQR was answering.
   if (round < 3) await syncOpenInvoiceWithCart(ctx, cartId, round + 1);
 }
@@ -88,4 +90,20 @@ async function previewOrderFromCart(ctx: Ctx, cartId: string, order: OrderView):
   const cart = await loadOpenCart(cartId, ctx.db);
   if (!cart || cart.lines.length === 0) return null;
   return { ...order, totalOre: cart.totals.totalOre, taxOre: cart.totals.vatOre, vat: cart.totals.vat, lines: orderLinesFromCart(cart) };
+}
+
+export type InvoiceAmountChange = { attemptId: string; fromOre: number; toOre: number };
+
+/**
+ * How the amount of this invoice changed through cart changes: from what it first asked for to what
+ * it asks for now; null when it never changed (or changed back).
+ */
+export async function invoiceAmountChange(ctx: Ctx, orderId: string, attemptId: string): Promise<{ fromOre: number; toOre: number } | null> {
+  const events = await ctx.db.orderEvent.findMany({ where: { orderId, kind: 'NOTE', data: { not: DB_NULL } }, orderBy: { id: 'asc' }, select: { data: true } });
+  const changes = events
+    .map((event) => (event.data as { invoiceAmountChange?: InvoiceAmountChange } | null)?.invoiceAmountChange)
+    .filter((change): change is InvoiceAmountChange => change?.attemptId === attemptId);
+  const first = changes[0];
+  const last = changes[changes.length - 1];
+  return first && last && first.fromOre !== last.toOre ? { fromOre: first.fromOre, toOre: last.toOre } : null;
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Locale } from '../i18n';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
 import { cancelOpenAttemptByMerchant } from './cancel';
-import { syncOpenInvoiceWithCart } from './cart-sync';
+import { invoiceAmountChange, syncOpenInvoiceWithCart } from './cart-sync';
 import { refreshAttempt, STATUS_INTERVAL_MS } from './confirm';
 import type { Ctx } from './context';
 import { closeDayByHand, dayClosePass, startDayCloseLoop } from './day-close';
@@ -13,6 +13,7 @@ import { startAttempt, type StartResult } from './issue';
 import type { PaymentPorts } from './ports';
 import { refundOrder } from './refunds';
 import { startSweeperLoop, sweepPass } from './sweeper';
+import { canRetry } from './transitions';
 import { paymentView, type PaymentView } from './view';
 
 export type CheckoutResult = { kind: 'started'; token: string; start: StartResult } | { kind: 'empty-cart' };
@@ -33,10 +34,20 @@ async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string 
   return { kind: 'started', token: order.publicToken, start };
 }
 
-/** "Try again" on the pay page: a new invoice for an order whose last attempt ended unpaid. */
-async function retryPayment(ctx: Ctx, token: string): Promise<StartResult | null> {
+export type RetryResult = StartResult | { kind: 'empty-cart' };
+
+/**
+ * "Try again" (pay page, done page): a new invoice for an order whose last attempt ended unpaid, for
+ * what its cart holds now (the order follows the cart while no invoice is open); none for an empty cart.
+ */
+async function retryPayment(ctx: Ctx, token: string): Promise<RetryResult | null> {
   const order = await findOrderByToken(token, ctx.db);
   if (!order) return null;
+  if (canRetry(order)) {
+    const cartId = (await ctx.db.order.findUnique({ where: { id: order.id }, select: { cartId: true } }))?.cartId;
+    const upserted = cartId ? await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) }) : null;
+    if (!upserted || upserted.orderId !== order.id) return { kind: 'empty-cart' };
+  }
   return startAttempt(ctx, order.id);
 }
 
@@ -78,6 +89,16 @@ async function handleNotification(ctx: Ctx, notificationToken: string, claimedRe
   return claimedReference !== undefined && attempt.invoiceReference !== null && claimedReference !== attempt.invoiceReference ? 'mismatch' : 'applied';
 }
 
+/** The cart's order while an invoice for it is open: the cart page links to its pay page. */
+async function openPaymentOfCart(ctx: Ctx, cartId: string): Promise<{ token: string } | null> {
+  const order = await ctx.db.order.findFirst({
+    where: { cartId, status: 'AWAITING_PAYMENT', openAttemptId: { not: null } },
+    orderBy: { createdAt: 'desc' },
+    select: { publicToken: true },
+  });
+  return order ? { token: order.publicToken } : null;
+}
+
 export function createPaymentCore(ports: PaymentPorts) {
   const ctx: Ctx = ports;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -86,6 +107,8 @@ export function createPaymentCore(ports: PaymentPorts) {
     checkoutCart: (cartId: string, details?: { email?: string }) => checkoutCart(ctx, cartId, details),
     retryPayment: (token: string) => retryPayment(ctx, token),
     syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId, 0),
+    openPaymentOfCart: (cartId: string) => openPaymentOfCart(ctx, cartId),
+    invoiceAmountChange: (orderId: string, attemptId: string) => invoiceAmountChange(ctx, orderId, attemptId),
     currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),
     finalizeOnReturn: (token: string) => finalizeOnReturn(ctx, token),
     handleNotification: (notificationToken: string, claimedReference?: string) => handleNotification(ctx, notificationToken, claimedReference),

@@ -15,6 +15,8 @@ export { canAcceptReview, canCancel, canRetry, isPayable, isPending, needsReview
 export const checkoutCart = (cartId: string, details?: { email?: string }) => paymentCore().checkoutCart(cartId, details);
 export const retryPayment = (token: string) => paymentCore().retryPayment(token);
 export const syncOpenInvoiceWithCart = (cartId: string) => paymentCore().syncOpenInvoiceWithCart(cartId);
+export const openPaymentOfCart = (cartId: string) => paymentCore().openPaymentOfCart(cartId);
+export const invoiceAmountChange = (orderId: string, attemptId: string) => paymentCore().invoiceAmountChange(orderId, attemptId);
 export const currentPaymentView = (token: string, locale?: Locale) => paymentCore().currentPaymentView(token, locale);
 export const finalizeOnReturn = (token: string) => paymentCore().finalizeOnReturn(token);
 export const handleNotification = (notificationToken: string, claimedReference?: string) => paymentCore().handleNotification(notificationToken, claimedReference);

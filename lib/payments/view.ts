@@ -18,8 +18,10 @@ export type PaymentView = {
     expiresAt: string;
     message: string | null;
   };
-  /** The shopper may ask for a new invoice. */
+  /** The shopper may ask for a new invoice (for what the cart holds now). */
   canRetry: boolean;
+  /** The invoice ended and the cart is empty now: there is nothing left to pay for. */
+  cartEmptied: boolean;
   doneUrl: string;
 };
 
@@ -57,7 +59,9 @@ export function paymentView(order: OrderPaymentState, locale: Locale = 'en'): Pa
           message: attemptMessage(latest, locale),
         }
       : null,
-    canRetry: canRetry(order),
+    // Never a new invoice for an old amount: "Try again" pays for the cart as it is, so none when it is empty.
+    canRetry: canRetry(order) && order.cartHasItems,
+    cartEmptied: canRetry(order) && !order.cartHasItems,
     doneUrl: `/orders/${order.publicToken}/done`,
   };
 }

@@ -6,12 +6,13 @@ import type { GetServerSideProps, PageConfig } from 'next';
 import Head from 'next/head';
 import type { ReactNode } from 'react';
 import { CartLinkView, LanguageSwitchForm, SiteFrame } from '@/app/components/site-chrome';
-import { paymentStatusLine, watchPayment, type WatcherConfig } from '@/app/pay/watch-payment';
+import { formatTimeLeft, paymentStatusLine, secondsLeft, watchPayment, type WatcherConfig } from '@/app/pay/watch-payment';
+import { getConfig } from '@/lib/config';
 import { CART_COOKIE, readCart } from '@/lib/cart';
 import { LOCALE_COOKIE, resolveLocale, translator, type Locale, type Translate } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
-import { findOrderByToken, orderNumberLabel } from '@/lib/orders';
-import { paymentView, type PaymentView } from '@/lib/payments';
+import { findOrderByToken, orderNumberLabel, type OrderLineView } from '@/lib/orders';
+import { invoiceAmountChange, paymentView, type PaymentView } from '@/lib/payments';
 // The pure predicates, imported on their own: the page component (client bundle) uses isPayable.
 import { isPayable, paymentIsOver } from '@/lib/payments/transitions';
 import { qrSvgOrNull } from '@/lib/qr';
@@ -27,6 +28,10 @@ type PaymentProps = {
   token: string;
   orderLabel: string;
   totalOre: number;
+  lines: Pick<OrderLineView, 'position' | 'name' | 'quantity' | 'lineTotalOre'>[];
+  /** The open invoice's amount changed with the cart (first amount → now). */
+  amountChange: { fromOre: number; toOre: number } | null;
+  ttlMs: number;
   view: PaymentView;
   qrSvg: string | null;
   onPhone: boolean;
@@ -52,12 +57,16 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
   res.setHeader('cache-control', 'private, no-store');
   const attempt = view.attempt;
   const payable = isPayable(attempt);
+  const openAttempt = order.attempts[0];
   return {
     props: {
       locale,
       token,
       orderLabel: orderNumberLabel(order.number),
       totalOre: order.totalOre,
+      lines: order.lines.map(({ position, name, quantity, lineTotalOre }) => ({ position, name, quantity, lineTotalOre })),
+      amountChange: payable && openAttempt ? await invoiceAmountChange(order.id, openAttempt.id) : null,
+      ttlMs: getConfig().payments.ttlMs,
       view,
       // Whatever text SEQR sent: one no QR code can hold is shown as a sentence, not a 500.
       qrSvg: payable ? await qrSvgOrNull(attempt.invoiceQRCode) : null,
@@ -94,6 +103,10 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#1f3b34" />
         <meta name="robots" content="noindex" />
+        <link rel="icon" href="/favicon.ico" sizes="32x32" />
+        <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+        <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+        <link rel="manifest" href="/manifest.webmanifest" />
       </Head>
       <SiteFrame t={t} languageSwitch={<LanguageSwitchForm current={locale} label={t('site.language')} back={back} />} cartLink={<CartLinkView count={cartCount} t={t} />}>
         {children}
@@ -102,21 +115,23 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
   );
 }
 
-function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce }: PaymentProps & { t: Translate }) {
+function PaymentPage({ t, locale, token, orderLabel, totalOre, lines, amountChange, ttlMs, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
   const payable = isPayable(attempt);
+  const timeLeft = secondsLeft(view, Date.parse(renderedAt));
   const qrImage = qr && (
     <div className="qr" role="img" aria-label={t('pay.qrLabel')} dangerouslySetInnerHTML={{ __html: qr.replace('<svg', '<svg aria-hidden="true" focusable="false"') }} />
   );
   const watcher: WatcherConfig = {
     token,
     view,
+    ttlMs,
     labels: {
       paid: t('pay.status.paid'),
       preparing: t('pay.status.preparing'),
       creating: t('pay.status.creating'),
       waiting: t('pay.status.waiting'),
-      waitingLeft: t('pay.status.waitingLeft'),
+      timeLeft: t('pay.timeLeft'),
       retrying: t('pay.retrying'),
     },
   };
@@ -129,6 +144,16 @@ function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, 
           <span className="muted">{t('pay.order', { number: orderLabel })}</span>
           <span className="price price-large" data-testid="pay-amount">{formatMoney(totalOre)}</span>
         </p>
+        {amountChange && (
+          <p className="notice notice-info" data-testid="amount-changed">
+            {t('pay.amountChanged', { from: formatMoney(amountChange.fromOre), to: formatMoney(amountChange.toOre) })}
+          </p>
+        )}
+        {view.cartEmptied && (
+          <p className="notice notice-info" data-testid="cart-emptied">
+            {t('pay.cartEmpty')} <a href="/">{t('pay.browse')}</a>
+          </p>
+        )}
 
         {payable && !attempt.appLink && !qr && <p className="pay-problem" data-testid="pay-problem">{t('pay.unusableCode')}</p>}
         {payable && (attempt.appLink || qr) && (
@@ -170,16 +195,41 @@ function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, 
           </>
         )}
 
-        {/* Filled in by watchPayment; the server's first text keeps it useful without JavaScript. */}
+        {/* Filled in by watchPayment; the server's first text keeps it useful without JavaScript. The
+            live region changes only with the state; the clock beside it ticks without being announced. */}
         <p role="status" aria-live="polite" className="pay-status" data-status={attempt?.status ?? 'NONE'}>
-          {paymentStatusLine(view, watcher.labels, Date.parse(renderedAt))}
+          {paymentStatusLine(view, watcher.labels)}
         </p>
+        <div className="pay-timer" hidden={timeLeft === null}>
+          <p className="pay-time" data-testid="pay-time">{t('pay.timeLeft', { time: formatTimeLeft(timeLeft ?? 0) })}</p>
+          <div className="pay-progress" aria-hidden="true"><div className="pay-progress-bar" /></div>
+        </div>
         {view.canRetry && (
           <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry">
             <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
           </form>
         )}
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: `(${watchPayment.toString()})(${scriptJson(watcher)}, ${paymentStatusLine.toString()});` }} />
+        <script
+          nonce={nonce}
+          dangerouslySetInnerHTML={{
+            __html: `(${watchPayment.toString()})(${scriptJson(watcher)}, { statusLine: ${paymentStatusLine.toString()}, secondsLeft: ${secondsLeft.toString()}, formatTimeLeft: ${formatTimeLeft.toString()} });`,
+          }}
+        />
+        <section className="pay-lines" aria-labelledby="pay-lines-heading">
+          <h2 id="pay-lines-heading">{t('pay.lines')}</h2>
+          <table className="receipt-lines">
+            <thead><tr><th scope="col">{t('done.item')}</th><th scope="col">{t('done.qty')}</th><th scope="col">{t('done.amount')}</th></tr></thead>
+            <tbody>
+              {lines.map((line) => (
+                <tr key={line.position}><td>{line.name}</td><td>{line.quantity}</td><td className="price">{formatMoney(line.lineTotalOre)}</td></tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr className="receipt-total"><th scope="row" colSpan={2}>{t('cart.total')}</th><td>{formatMoney(totalOre)}</td></tr>
+            </tfoot>
+          </table>
+          <p><a href="/cart">{t('pay.backToCart')}</a></p>
+        </section>
       </section>
     </Page>
   );

@@ -38,9 +38,9 @@ export async function updateQuantityAction(_previous: CartActionState, input: Fo
   const form = formOf(input);
   return run(async () => {
     const cartId = await cartCookieValue();
-    await setCartLineQuantity(cartId, { slug: form.get('slug'), quantity: form.get('quantity') });
+    const outcome = await setCartLineQuantity(cartId, { slug: form.get('slug'), quantity: form.get('quantity') });
     if (cartId) await syncOpenInvoiceWithCart(cartId);
-    return 'cart.updated';
+    return outcome === 'removed' ? 'cart.removed' : 'cart.updated';
   });
 }
 

@@ -4,6 +4,7 @@ import { currentCart } from '@/app/cart-cookie';
 import { getLocale, getT } from '@/app/i18n';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
+import { openPaymentOfCart } from '@/lib/payments';
 import { startNewCartAction } from './actions';
 import { CartLineForm } from './cart-line-form';
 import { CheckoutForm } from './checkout-form';
@@ -38,9 +39,16 @@ export default async function CartPage() {
     );
   }
   const { lines, totals } = state.cart;
+  const openPayment = await openPaymentOfCart(state.cart.id);
   return (
     <>
       <h1>{t('cart.heading')}</h1>
+      {openPayment && (
+        <div className="notice notice-info" data-testid="payment-in-progress">
+          <p><strong>{t('cart.paymentOpen')}</strong> <a href={`/pay/${openPayment.token}`}>{t('cart.paymentOpenLink')}</a></p>
+          <p className="muted">{t('cart.paymentOpenNote')}</p>
+        </div>
+      )}
       <ul className="cart-lines" aria-label={t('cart.lines')}>
         {lines.map((line) => (
           <li key={line.product.slug} className="cart-line" data-sku={line.product.sku}>
@@ -52,7 +60,14 @@ export default async function CartPage() {
               <CartLineForm
                 slug={line.product.slug}
                 quantity={line.quantity}
-                labels={{ quantity: t('cart.quantityOf', { name: line.product.name }), update: t('cart.update'), remove: t('cart.remove'), removeName: t('cart.removeName', { name: line.product.name }) }}
+                labels={{
+                  quantity: t('cart.quantityOf', { name: line.product.name }),
+                  update: t('cart.update'),
+                  remove: t('cart.remove'),
+                  removeName: t('cart.removeName', { name: line.product.name }),
+                  decrease: t('cart.decrease', { name: line.product.name }),
+                  increase: t('cart.increase', { name: line.product.name }),
+                }}
               />
             </div>
             <span className="price line-total" aria-label={t('cart.lineTotal', { name: line.product.name })}>

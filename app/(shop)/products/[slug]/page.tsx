@@ -24,7 +24,7 @@ export default async function ProductPage({ params }: Props) {
   return (
     <article className="product">
       {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
-      <img src={product.imagePath} alt={product.name} width={400} height={400} className="product-image" />
+      <img src={product.imagePath} alt={product.name} width={400} height={400} className="product-image" loading="eager" fetchPriority="high" />
       <div className="product-info">
         <h1>{product.name}</h1>
         <p className="price price-large">{formatMoney(product.priceOre)}</p>

@@ -44,10 +44,17 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
         <h1>{pending ? t('done.waitingHeading') : t('done.failedHeading')}</h1>
         <p role="status">{pending ? t('done.waitingText') : (view.attempt?.message ?? t('done.notCompleted'))}</p>
         <p>{pending ? t('done.nothingChargedYet') : t('done.nothingCharged')}</p>
-        <p className="actions">
-          <Link className="button-primary" href={`/pay/${token}`}>{pending ? t('done.backToPayment') : t('pay.tryAgain')}</Link>
-          <Link href="/cart">{t('done.backToCart')}</Link>
-        </p>
+        {view.cartEmptied && <p data-testid="cart-emptied">{t('done.cartEmpty')}</p>}
+        <div className="actions">
+          {pending && <Link className="button-primary" href={`/pay/${token}`}>{t('done.backToPayment')}</Link>}
+          {/* One tap: the POST issues the new invoice and lands on the pay page showing it. */}
+          {!pending && view.canRetry && (
+            <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry-inline">
+              <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
+            </form>
+          )}
+          {view.cartEmptied ? <Link href="/">{t('pay.browse')}</Link> : <Link href="/cart">{t('done.backToCart')}</Link>}
+        </div>
         {pending && <meta httpEquiv="refresh" content="2" />}
       </section>
     );
