@@ -32,7 +32,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
       {orders.length === 0 ? (
         <p>{t('admin.orders.none')}</p>
       ) : (
-        <table className="admin-table" aria-label={t('admin.orders.heading')}>
+        <table className="admin-table" tabIndex={0} aria-label={t('admin.orders.heading')}>
           <thead>
             <tr>
               <th scope="col">{t('admin.col.order')}</th><th scope="col">{t('admin.col.created')}</th><th scope="col">{t('admin.col.email')}</th>

@@ -22,7 +22,7 @@ export default async function PeriodsPage({ searchParams }: { searchParams: Prom
       <p className="muted">{t('admin.periods.hint')}</p>
       <p data-testid="day-close-schedule">{at ? t('admin.dayClose.on', { at, zone: dayClose.timeZone }) : t('admin.dayClose.off')}</p>
       {dayClose.latest.length > 0 && (
-        <table className="admin-table" aria-label={t('admin.dayClose.heading')} data-testid="day-closes">
+        <table className="admin-table" tabIndex={0} aria-label={t('admin.dayClose.heading')} data-testid="day-closes">
           <thead><tr><th scope="col">{t('admin.dayClose.day')}</th><th scope="col">{t('admin.dayClose.outcome')}</th></tr></thead>
           <tbody>
             {dayClose.latest.map((close) => (
@@ -43,7 +43,7 @@ export default async function PeriodsPage({ searchParams }: { searchParams: Prom
       {periods.length === 0 ? (
         <p>{t('admin.periods.none')}</p>
       ) : (
-        <table className="admin-table" aria-label={t('admin.periods.heading')}>
+        <table className="admin-table" tabIndex={0} aria-label={t('admin.periods.heading')}>
           <thead><tr><th scope="col">{t('admin.periods.closed')}</th><th scope="col">{t('admin.periods.from')}</th><th scope="col">{t('admin.periods.scope')}</th><th scope="col">{t('admin.periods.id')}</th></tr></thead>
           <tbody>
             {periods.map((p) => (

@@ -49,13 +49,13 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
       </dl>
 
       <h2>{t('admin.order.lines')}</h2>
-      <table className="admin-table">
+      <table className="admin-table" tabIndex={0}>
         <thead><tr><th scope="col">{t('admin.col.item')}</th><th scope="col">{t('admin.col.sku')}</th><th scope="col">{t('admin.col.qty')}</th><th scope="col">{t('admin.col.unit')}</th><th scope="col">{t('admin.col.total')}</th></tr></thead>
         <tbody>{order.lines.map((l) => <tr key={l.id}><td>{l.name}</td><td>{l.sku}</td><td>{l.quantity}</td><td className="num">{formatMoney(l.unitPriceOre)}</td><td className="num">{formatMoney(l.lineTotalOre)}</td></tr>)}</tbody>
       </table>
 
       <h2>{t('admin.order.payment')}</h2>
-      <table className="admin-table">
+      <table className="admin-table" tabIndex={0}>
         <thead>
           <tr>
             <th scope="col">{t('admin.col.attempt')}</th><th scope="col">{t('admin.col.status')}</th><th scope="col">{t('admin.col.invoice')}</th>
@@ -85,7 +85,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
       {order.refunds.length > 0 && (
         <>
           <h2>{t('admin.order.refunds')}</h2>
-          <table className="admin-table" aria-label={t('admin.order.refunds')}>
+          <table className="admin-table" tabIndex={0} aria-label={t('admin.order.refunds')}>
             <thead><tr><th scope="col">{t('admin.col.when')}</th><th scope="col">{t('admin.col.amount')}</th><th scope="col">{t('admin.col.status')}</th><th scope="col">{t('admin.col.reference')}</th><th scope="col">{t('admin.col.note')}</th></tr></thead>
             <tbody>
               {order.refunds.map((r) => (

@@ -30,7 +30,7 @@ export default async function PeriodPage({ params, searchParams }: Props) {
       ) : reconciliation.differences.length === 0 ? (
         <p role="status" data-testid="reconciliation">{t('admin.period.clean', { count: reconciliation.seqrCount })}</p>
       ) : (
-        <table className="admin-table" aria-label={t('admin.period.reconciliation')} data-testid="reconciliation">
+        <table className="admin-table" tabIndex={0} aria-label={t('admin.period.reconciliation')} data-testid="reconciliation">
           <thead><tr><th scope="col">{t('admin.diff.kind')}</th><th scope="col">{t('admin.col.reference')}</th><th scope="col">{t('admin.diff.seqr')}</th><th scope="col">{t('admin.diff.shop')}</th><th scope="col">{t('admin.col.order')}</th></tr></thead>
           <tbody>
             {reconciliation.differences.map((d) => (
@@ -60,7 +60,7 @@ export default async function PeriodPage({ params, searchParams }: Props) {
           {report.report.rows.length === 0 ? (
             <p>{t('admin.period.noRows')}</p>
           ) : (
-            <table className="admin-table" aria-label="Report">
+            <table className="admin-table" tabIndex={0} aria-label="Report">
               <thead><tr>{report.report.columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
               <tbody>{report.report.rows.map((row, i) => <tr key={i}>{report.report.columns.map((c) => <td key={c}>{row[c] ?? ''}</td>)}</tr>)}</tbody>
             </table>
