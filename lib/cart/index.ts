@@ -62,31 +62,27 @@ function newCartId(): string {
  * order's lines take.
  */
 export async function loadOpenCart(cartId: string, db: DbClient = getDb(), locale?: Locale): Promise<CartView | null> {
-  const stored = locale ? null : await db.cart.findFirst({ where: { id: cartId }, select: { locale: true } });
-  const language = locale ?? (isLocale(stored?.locale) ? stored.locale : 'en');
   const cart = await db.cart.findFirst({
     where: { id: cartId, status: 'OPEN' },
     select: {
       id: true,
+      locale: true,
       lines: {
         orderBy: { addedAt: 'asc' },
         select: {
           quantity: true,
-          product: { select: { slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, texts: textsFor(language) } },
+          // Without a locale, the cart's own is known only with the row: read every language's text (there are two).
+          product: { select: { slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, texts: locale ? textsFor(locale) : { select: textsFor('en').select } } },
         },
       },
     },
   });
   if (!cart) return null;
+  const language = locale ?? (isLocale(cart.locale) ? cart.locale : 'en');
   const lines = cart.lines.map(({ quantity, product: row }) => {
     const { priceOre, description: _description, ...product } = localized(row, language);
-    return { quantity, priceOre, product };
-  }).map(({ quantity, priceOre, product }) => ({
-    product,
-    unitPriceOre: priceOre,
-    quantity,
-    lineTotalOre: lineTotalOre({ unitPriceOre: priceOre, quantity, taxRateBp: product.taxRateBp }),
-  }));
+    return { product, unitPriceOre: priceOre, quantity, lineTotalOre: lineTotalOre({ unitPriceOre: priceOre, quantity, taxRateBp: product.taxRateBp }) };
+  });
   return { id: cart.id, lines, totals: cartTotals(lines.map((l) => ({ ...l, taxRateBp: l.product.taxRateBp }))) };
 }
 
