@@ -70,3 +70,20 @@ export function vatOfGross(grossOre: number, rateBp: number): number {
 export function formatVatRate(rateBp: number, locale = 'sv-SE'): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(rateBp / 10000);
 }
+
+/** Digits with optional thousands groups of three (space, no-break or narrow no-break space). */
+const KRONOR_INPUT = /^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?$/;
+
+/**
+ * An amount a person typed in kronor -> öre: "1346,50", "1 346,50" (as sv-SE prints it) and
+ * "1346.50" all give 134650. Null for anything else: other separators, more than two decimals,
+ * signs, or more than 9 digits of kronor.
+ */
+export function parseKronorInput(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const match = KRONOR_INPUT.exec(text.trim());
+  if (!match) return null;
+  const kronor = match[1]!.replace(/[ \u00a0\u202f]/g, '');
+  if (kronor.length > 9) return null;
+  return Number(kronor) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}

@@ -1,14 +1,18 @@
-// `npm run db:seed`: write the demo catalog. Idempotent: products are upserted by slug.
+// `npm run db:seed`: write the demo catalog. Idempotent: products are upserted by slug, their texts
+// by (product, language).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PRODUCTS } from '../lib/catalog/products.data';
+import { DEMO_PRODUCTS, productRow } from '../lib/catalog/products.data';
 import { closeDb, getDb } from '../lib/db';
 
 export async function seed(): Promise<number> {
   const db = getDb();
   for (const product of DEMO_PRODUCTS) {
-    const data = { ...product, currency: 'SEK', imagePath: `/products/${product.slug}.svg`, active: true };
-    await db.product.upsert({ where: { slug: product.slug }, create: data, update: data });
+    const data = { ...productRow(product), currency: 'SEK', imagePath: `/products/${product.slug}.svg`, active: true };
+    const { id } = await db.product.upsert({ where: { slug: product.slug }, create: data, update: data, select: { id: true } });
+    for (const [locale, text] of Object.entries(product.texts)) {
+      await db.productText.upsert({ where: { productId_locale: { productId: id, locale } }, create: { productId: id, locale, ...text }, update: text });
+    }
   }
   return DEMO_PRODUCTS.length;
 }

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { connection } from 'next/server';
-import { getT } from '@/app/i18n';
+import { getLocale, getT } from '@/app/i18n';
 import { listProducts } from '@/lib/catalog';
 import { formatMoney } from '@/lib/money';
 
@@ -9,7 +9,8 @@ const ABOVE_THE_FOLD = 4;
 
 export default async function CatalogPage() {
   await connection(); // the catalog is read from the database on every request
-  const [products, t] = await Promise.all([listProducts(), getT()]);
+  const [t, locale] = await Promise.all([getT(), getLocale()]);
+  const products = await listProducts(locale);
   return (
     <>
       <h1>{t('catalog.heading')}</h1>

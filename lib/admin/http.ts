@@ -33,17 +33,18 @@ export function clientAddress(request: Request): string {
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
 
 /** Answer a mutation: JSON for scripts, or a 303 back to a page with a notice or an error for forms. */
-export type MutationOutcome = { ok: boolean; message: Message; status?: number; backTo?: string };
+/** `flash: false`: the page at backTo says it all itself (a confirmation step), no notice above it. */
+export type MutationOutcome = { ok: boolean; message: Message; status?: number; backTo?: string; flash?: false };
 
 export function mutationResponse(request: Request, outcome: MutationOutcome, backTo: string): Response {
   if (wantsJson(request)) {
     const text = translateMessage(resolveLocale(cookieFrom(request, LOCALE_COOKIE), request.headers.get('accept-language')), outcome.message);
-    return Response.json(outcome.ok ? { message: text } : { error: text }, { status: outcome.ok ? 200 : (outcome.status ?? 400) });
+    return Response.json(outcome.ok ? { message: text } : { error: text }, { status: outcome.ok ? (outcome.status ?? 200) : (outcome.status ?? 400) });
   }
   // The page shows the outcome from a signed flash (lib/admin/flash.ts), never from free text in
   // the URL; the target is a back-office path even if an id in it came from the request.
   const target = new URL(safeRedirectPath(outcome.backTo ?? backTo, '/admin'), 'http://shop.invalid');
-  const flash = encodeFlash({ ok: outcome.ok, message: outcome.message });
+  const flash = outcome.flash === false ? undefined : encodeFlash({ ok: outcome.ok, message: outcome.message });
   if (flash) target.searchParams.set(FLASH_PARAM, flash);
   return new Response(null, { status: 303, headers: { location: `${target.pathname}${target.search}`, 'cache-control': 'no-store' } });
 }

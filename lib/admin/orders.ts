@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { getDb } from '../db';
 import type { OrderStatus, Prisma } from '../generated/prisma/client';
+import type { Message } from '../i18n';
+import { formatMoney } from '../money';
+import { refundableOre } from '../payments/transitions';
 
 export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'REVIEW', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'ABANDONED'] as const satisfies readonly OrderStatus[];
 
@@ -53,3 +56,21 @@ export async function orderForAdmin(id: string) {
 export const isOrderId = (id: string) => z.uuid().safeParse(id).success;
 
 export const orderNotFound = () => Response.json({ error: 'There is no order with this id.' }, { status: 404 });
+
+/**
+ * The first step of a refund: is `amountOre` refundable now? Nothing is reserved or sent; the
+ * merchant confirms the amount, and refundOrder checks it again under its reservation.
+ */
+export async function checkRefundRequest(id: string, amountOre: number): Promise<{ ok: true } | { ok: false; message: Message }> {
+  if (!Number.isSafeInteger(amountOre) || amountOre <= 0) return { ok: false, message: { key: 'admin.refund.positive' } };
+  const order = await getDb().order.findUnique({ where: { id }, select: { status: true, paidOre: true, refundedOre: true, refundReservedOre: true } });
+  if (!order || order.paidOre === 0) return { ok: false, message: { key: 'admin.refund.noPayment' } };
+  const left = refundableOre(order);
+  if (amountOre > left) {
+    return { ok: false, message: { key: 'admin.refund.tooMuch', params: { left: formatMoney(left), paid: formatMoney(order.paidOre), refunded: formatMoney(order.refundedOre + order.refundReservedOre) } } };
+  }
+  return { ok: true };
+}
+
+/** `?confirmRefund=<öre>` on the order page: the amount waiting for the merchant's confirmation. */
+export const ConfirmRefundSchema = z.coerce.number().int().positive().max(999_999_999_99).optional().catch(undefined);

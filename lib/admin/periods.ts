@@ -4,20 +4,23 @@
 import { z } from 'zod';
 import { getConfig } from '../config';
 import { getDb } from '../db';
-import type { Message } from '../i18n';
+import { moneyLocale, translator, type Locale, type Message } from '../i18n';
+import type { MessageKey } from '../i18n/messages';
+import { decimalStringToOre, formatMoney } from '../money';
+import { en } from '../i18n/messages';
 import type { TransactionPeriod } from '../generated/prisma/client';
 import { paymentCore } from '../payments/wiring';
-import { DETAILS_REPORT, reconcile, type Difference, type Reconciliation } from '../payments/reconcile';
+import { DETAILS_REPORT, reconcile, type Difference, type Match, type Reconciliation } from '../payments/reconcile';
 import { getSeqrClient, isSeqrResultError, isSeqrTransportError } from '../seqr';
 
 export const REPORTS = [
-  { id: 'Reconciliation/Shop.xml', name: 'Merchant transactions summary' },
-  { id: 'Reconciliation/STD_RECON_002.xml', name: 'Summary, terminal by terminal' },
-  { id: 'Reconciliation/STD_RECON_003.xml', name: 'Merchant transaction details' },
-  { id: 'Reconciliation/STD_RECON_004.xml', name: 'Summary, cashier by cashier' },
-  { id: 'Reconciliation/STD_RECON_006.xml', name: 'Terminal transactions summary' },
-  { id: 'Reconciliation/STD_RECON_007.xml', name: 'Terminal transaction details' },
-] as const;
+  { id: 'Reconciliation/Shop.xml', name: 'Merchant transactions summary', key: 'admin.report.shop' },
+  { id: 'Reconciliation/STD_RECON_002.xml', name: 'Summary, terminal by terminal', key: 'admin.report.002' },
+  { id: 'Reconciliation/STD_RECON_003.xml', name: 'Merchant transaction details', key: 'admin.report.003' },
+  { id: 'Reconciliation/STD_RECON_004.xml', name: 'Summary, cashier by cashier', key: 'admin.report.004' },
+  { id: 'Reconciliation/STD_RECON_006.xml', name: 'Terminal transactions summary', key: 'admin.report.006' },
+  { id: 'Reconciliation/STD_RECON_007.xml', name: 'Terminal transaction details', key: 'admin.report.007' },
+] as const satisfies readonly { id: string; name: string; key: MessageKey }[];
 export const ReportIdSchema = z.enum(REPORTS.map((r) => r.id) as [string, ...string[]]);
 
 import { parseReportXml, type ParsedReport } from '../seqr/reports';
@@ -80,11 +83,52 @@ export async function runReport(period: { transactionPeriodId: string; terminalI
   }
 }
 
-export type { Difference };
+export type { Difference, Match };
 
 /** SEQR's transaction details for the period (STD_RECON_003) against the shop's own transactions. */
 export async function reconcilePeriod(period: TransactionPeriod): Promise<({ ok: true } & Reconciliation) | { ok: false; message: Message }> {
   const details = await runReport(period, DETAILS_REPORT);
   if (!details.ok) return details;
   return { ok: true, ...(await reconcile(getDb(), period, details.report, getConfig().seqr.terminalId)) };
+}
+
+/** Report columns that hold amounts (SEQR writes them as "3255.50000"). */
+const MONEY_COLUMNS = new Set(['SalesTotal', 'SalesAmount']);
+
+export type ReportTable = {
+  meta: { label: string; value: string }[];
+  columns: { label: string; numeric: boolean }[];
+  rows: string[][];
+};
+
+/** "2026-12-01 22:05" (SEQR's report time, UTC) -> the same instant in the shop's time zone. */
+function reportTimeToLocal(text: string, locale: Locale, timeZone: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2})?$/.exec(text.trim());
+  if (!match) return text;
+  const at = new Date(`${match[1]}T${match[2]}:00Z`);
+  if (Number.isNaN(at.getTime())) return text;
+  return new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone }).format(at);
+}
+
+/**
+ * A SEQR report as the back office shows it: labelled columns in the reader's language, amounts as
+ * money ("3 255,50 kr"), the generation time in the shop's time zone. Unknown columns keep SEQR's name.
+ */
+export function reportTable(report: ParsedReport, locale: Locale, timeZone: string): ReportTable {
+  const t = translator(locale);
+  const label = (prefix: string, name: string) => (`${prefix}${name}` in en ? t(`${prefix}${name}` as MessageKey) : name);
+  const cell = (column: string, value: string | undefined) => {
+    if (value === undefined) return '';
+    if (!MONEY_COLUMNS.has(column)) return value;
+    try {
+      return formatMoney(decimalStringToOre(value), moneyLocale(locale));
+    } catch {
+      return value;
+    }
+  };
+  return {
+    meta: Object.entries(report.meta).map(([key, value]) => ({ label: label('admin.report.meta.', key), value: key === 'GeneratedAt' ? reportTimeToLocal(value, locale, timeZone) : value })),
+    columns: report.columns.map((c) => ({ label: label('admin.report.col.', c), numeric: MONEY_COLUMNS.has(c) || c === 'SalesCount' })),
+    rows: report.rows.map((row) => report.columns.map((c) => cell(c, row[c]))),
+  };
 }

@@ -2,13 +2,13 @@
 // Quantities come from the shopper; prices always come from the catalog at read time.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { findProductBySlug, type Product } from '../catalog';
+import { findProductBySlug, localized, textsFor, type Product } from '../catalog';
 import { getDb } from '../db';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 
 /** The process's client or a transaction: lib/payments passes its own (ports). */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
-import { translator, type Message, type Params } from '../i18n';
+import { isLocale, translator, type Locale, type Message, type Params } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import { cartTotals, lineTotalOre, MAX_LINE_QUANTITY, type CartTotals } from './totals';
 
@@ -56,36 +56,41 @@ function newCartId(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The open cart with this id, priced from the catalog now. */
-export async function loadOpenCart(cartId: string, db: DbClient = getDb()): Promise<CartView | null> {
+/**
+ * The open cart with this id, priced from the catalog now. Product names are in `locale`; without
+ * one, in the cart's own language (the shopper's at its last change or checkout), which is what an
+ * order's lines take.
+ */
+export async function loadOpenCart(cartId: string, db: DbClient = getDb(), locale?: Locale): Promise<CartView | null> {
   const cart = await db.cart.findFirst({
     where: { id: cartId, status: 'OPEN' },
     select: {
       id: true,
+      locale: true,
       lines: {
         orderBy: { addedAt: 'asc' },
         select: {
           quantity: true,
-          product: { select: { slug: true, name: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true } },
+          // Without a locale, the cart's own is known only with the row: read every language's text (there are two).
+          product: { select: { slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, texts: locale ? textsFor(locale) : { select: textsFor('en').select } } },
         },
       },
     },
   });
   if (!cart) return null;
-  const lines = cart.lines.map(({ quantity, product: { priceOre, ...product } }) => ({
-    product,
-    unitPriceOre: priceOre,
-    quantity,
-    lineTotalOre: lineTotalOre({ unitPriceOre: priceOre, quantity, taxRateBp: product.taxRateBp }),
-  }));
+  const language = locale ?? (isLocale(cart.locale) ? cart.locale : 'en');
+  const lines = cart.lines.map(({ quantity, product: row }) => {
+    const { priceOre, description: _description, ...product } = localized(row, language);
+    return { product, unitPriceOre: priceOre, quantity, lineTotalOre: lineTotalOre({ unitPriceOre: priceOre, quantity, taxRateBp: product.taxRateBp }) };
+  });
   return { id: cart.id, lines, totals: cartTotals(lines.map((l) => ({ ...l, taxRateBp: l.product.taxRateBp }))) };
 }
 
-export async function readCart(cookieValue: string | undefined): Promise<CartCookieState> {
+export async function readCart(cookieValue: string | undefined, locale?: Locale): Promise<CartCookieState> {
   if (cookieValue === undefined || cookieValue === '') return { kind: 'none' };
   const id = CartIdSchema.safeParse(cookieValue);
   if (!id.success) return { kind: 'invalid' };
-  const cart = await loadOpenCart(id.data);
+  const cart = await loadOpenCart(id.data, getDb(), locale);
   if (cart) return { kind: 'ok', cart };
   // A cart that became a paid order is simply empty now; only an id that names no cart is an error.
   const closed = await getDb().cart.findUnique({ where: { id: id.data }, select: { id: true } });
@@ -160,6 +165,11 @@ export async function setCartLineQuantity(
   const { count } = await getDb().cartLine.updateMany({ where: { cartId: state.cart.id, productId: product.id }, data: { quantity } });
   if (count === 0) throw new CartInputError('error.notInCart', { name: product.name });
   return 'updated';
+}
+
+/** The shopper's language, kept on the cart so the order's lines are named in it (checkout). */
+export async function rememberCartLocale(cartId: string, locale: Locale, db: DbClient = getDb()): Promise<void> {
+  await db.cart.updateMany({ where: { id: cartId, locale: { not: locale } }, data: { locale } });
 }
 
 export async function removeCartLine(cookieValue: string | undefined, input: { slug: unknown }): Promise<void> {

@@ -55,3 +55,8 @@ export function seqrReason(locale: Locale, code: number): string {
 export function intlLocale(locale: Locale): string {
   return locale === 'sv' ? 'sv-SE' : 'en-GB';
 }
+
+/** Intl locale for money in the back office: Swedish-style kronor in both languages ("1 346,50 kr"). */
+export function moneyLocale(locale: Locale): string {
+  return locale === 'sv' ? 'sv-SE' : 'en-SE';
+}

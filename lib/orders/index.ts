@@ -186,7 +186,7 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
       const same =
         existing.totalOre === totals.totalOre &&
         existing.lines.length === lines.length &&
-        existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
+        existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.name === lines[i]!.name && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
       if (same) return { orderId: existing.id, changed: false };
       // An open invoice asks for the order as it is: only lib/payments' cart sync changes it then,
       // together with the invoice (applyOrderSnapshot).

@@ -17,7 +17,10 @@ export type Difference = {
   orderId?: string;
 };
 
-export type Reconciliation = { differences: Difference[]; seqrCount: number; shopCount: number };
+/** A transaction SEQR and the shop agree on (for the back office's list; not stored). */
+export type Match = { ersReference: string; seqrOre: number; shopOre: number; order: string; orderId: string };
+
+export type Reconciliation = { differences: Difference[]; matches: Match[]; seqrCount: number; shopCount: number };
 
 type Window = Pick<TransactionPeriod, 'startedAt' | 'closedAt'>;
 
@@ -52,13 +55,15 @@ export async function reconcile(db: PrismaClient, period: Window, details: Parse
   for (const r of refunds) if (r.ersReference) shop.set(r.ersReference, { ore: -r.amountOre, order: orderNumberLabel(r.order.number), orderId: r.order.id });
 
   const differences: Difference[] = [];
+  const matches: Match[] = [];
   for (const [ersReference, seqrOre] of seqr) {
     const mine = shop.get(ersReference);
     if (!mine) differences.push({ kind: 'missing-in-shop', ersReference, seqrOre: seqrOre ?? undefined });
     else if (seqrOre === null || Math.abs(seqrOre) !== Math.abs(mine.ore)) differences.push({ kind: 'amount-mismatch', ersReference, seqrOre: seqrOre ?? undefined, shopOre: mine.ore, order: mine.order, orderId: mine.orderId });
+    else matches.push({ ersReference, seqrOre, shopOre: mine.ore, order: mine.order, orderId: mine.orderId });
   }
   for (const [ersReference, mine] of shop) {
     if (!seqr.has(ersReference)) differences.push({ kind: 'missing-at-seqr', ersReference, shopOre: mine.ore, order: mine.order, orderId: mine.orderId });
   }
-  return { differences, seqrCount: seqr.size, shopCount: shop.size };
+  return { differences, matches, seqrCount: seqr.size, shopCount: shop.size };
 }

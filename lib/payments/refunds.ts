@@ -2,7 +2,7 @@
 // SEQR is called, so concurrent refunds can never add up to more than SEQR reports as paid. A refusal
 // releases the reservation; an unknown outcome keeps it and is settled from SEQR's own transaction
 // report (refund-settlement.ts), so nothing is refunded twice and nothing stays reserved forever.
-import { formatMoney, decimalStringToOre } from '../money';
+import { formatMoney, parseKronorInput } from '../money';
 import { Prisma } from '../generated/prisma/client';
 import type { Message } from '../i18n';
 import { orderNumberLabel } from '../orders';
@@ -15,16 +15,9 @@ export type RefundResult = { ok: boolean; message: Message };
 /** An unknown refund outcome is settled this long after its deadline: the request cannot be in flight any more. */
 export const REFUND_SETTLE_GRACE_MS = 30_000;
 
-/** "123.45" or "123,45" kronor -> öre; null when it is not an amount with at most 2 decimals. */
+/** The refund amount a merchant typed ("1346,50", "1 346,50", "1346.50") -> öre; null when it is no amount. */
 export function parseRefundAmount(text: unknown): number | null {
-  if (typeof text !== 'string') return null;
-  const normalised = text.trim().replace(/\s/g, '').replace(',', '.');
-  if (!/^\d{1,9}(\.\d{1,2})?$/.test(normalised)) return null;
-  try {
-    return decimalStringToOre(normalised);
-  } catch {
-    return null;
-  }
+  return parseKronorInput(text);
 }
 
 type RefundRow = { id: string; orderId: string; amountOre: number };

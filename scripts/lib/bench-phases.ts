@@ -87,7 +87,7 @@ export async function measureCheckout(stack: Stack, n: number): Promise<Checkout
       issueDate: new Date(),
       totalOre: product.priceOre,
       currency: 'SEK',
-      rows: [{ description: product.name, quantity: 1, unitPriceOre: product.priceOre, totalOre: product.priceOre, taxRateBp: product.taxRateBp, sku: product.sku }],
+      rows: [{ description: product.texts.en.name, quantity: 1, unitPriceOre: product.priceOre, totalOre: product.priceOre, taxRateBp: product.taxRateBp, sku: product.sku }],
       cashierId: 'web',
       backUrl: `${shop.url}/orders/bench/done`,
       notificationUrl: `${shop.url}/api/seqr/notify/bench-raw-invoice-not-paid`,

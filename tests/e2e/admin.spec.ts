@@ -37,22 +37,27 @@ test('log in, refund partially twice, then an over-refund is refused with a clea
   await openNewestOrder(page);
   await expect(page.getByTestId('order-status')).toHaveText('paid');
 
+  await expect(page.getByLabel(/Refund amount/)).toHaveValue(''); // nothing is refunded by one click
   await page.getByLabel(/Refund amount/).fill('100.50');
-  await page.getByRole('button', { name: 'Refund' }).click();
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await expect(page.getByTestId('refund-question')).toHaveText(/^Refund 100,50\skr to the shopper\?$/);
+  await expect(page.getByTestId('order-refunded')).toHaveText(/^0,00\s*kr$/);
+  await page.getByRole('button', { name: /^Yes, refund 100,50\skr$/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Refunded' })).toContainText('Refunded 100,50');
   await expect(page.getByTestId('order-status')).toHaveText('partially refunded');
 
   await page.getByLabel(/Refund amount/).fill('200');
-  await page.getByRole('button', { name: 'Refund' }).click();
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await page.getByRole('button', { name: /^Yes, refund 200,00\skr$/ }).click();
   await expect(page.getByTestId('order-refunded')).toHaveText(/300,50/);
 
   await page.getByLabel(/Refund amount/).fill('600');
-  await page.getByRole('button', { name: 'Refund' }).click();
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'can be refunded' })).toHaveText(/At most 594,50\s*kr can be refunded/);
   await expect(page.getByTestId('order-refunded')).toHaveText(/300,50/);
 
   await page.getByLabel(/Refund amount/).fill('12.345');
-  await page.getByRole('button', { name: 'Refund' }).click();
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'decimals' })).toHaveText(/at most two decimals/);
 
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('refundPayment → 0 SUCCESS');
@@ -64,7 +69,11 @@ test('two concurrent refunds that together exceed the paid amount: one succeeds,
   await openNewestOrder(page);
   const action = await page.locator('form.refund-form').getAttribute('action');
   const csrf = await page.locator('form.refund-form input[name=csrf]').inputValue();
-  const refund = () => page.request.post(action!, { form: { amount: '400', csrf }, headers: { accept: 'application/json' } });
+  // Scripts confirm in the same request (confirm=1); without it the answer is only the question.
+  const unconfirmed = await page.request.post(action!, { form: { amount: '400', csrf }, headers: { accept: 'application/json' } });
+  expect(unconfirmed.status()).toBe(202);
+  expect(nbsp((await unconfirmed.json()).message)).toBe('Refund 400,00 kr to the shopper?');
+  const refund = () => page.request.post(action!, { form: { amount: '400', csrf, confirm: '1' }, headers: { accept: 'application/json' } });
   const results = await Promise.all([refund(), refund()]);
   expect(results.map((r) => r.status()).sort()).toEqual([200, 409]);
   const refused = results.find((r) => r.status() === 409)!;
@@ -78,12 +87,13 @@ test('close a period: the report and a clean reconciliation after two paid order
   await logIn(page);
   await page.goto('/admin/periods');
   await page.getByRole('button', { name: 'Close period' }).click(); // start a fresh period
-  await expect(page.getByRole('heading', { name: /^Period \d{25}$/ })).toBeVisible();
+  await expect(page.getByTestId('period-id')).toHaveText(/^SEQR period id \d{25}$/);
   await paidOrder(page, request, 'glass-carafe');
   await paidOrder(page, request, 'beeswax-candles', 2);
   await page.goto('/admin/periods');
   await page.getByRole('button', { name: 'Close period' }).click();
-  await expect(page.getByRole('heading', { name: /^Period \d{25}$/ })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/, shop$/);
+  await expect(page.getByTestId('period-id')).toHaveText(/^SEQR period id \d{25}$/);
   await expect(page.getByTestId('reconciliation')).toHaveText(/No differences: SEQR and the shop agree on 2 transaction/);
   const report = page.getByRole('table', { name: 'Report' });
   await expect(report).toBeVisible();

@@ -177,7 +177,7 @@ test('(a) boot with an open attempt, the sweeper talks to SEQR first: a checkout
     fetch(`${shop!.url}/admin/api/orders/${paid.id}/refund`, {
       method: 'POST',
       headers: { cookie: admin.cookie, ...(accept ? { accept } : {}) },
-      body: new URLSearchParams({ amount, csrf: await admin.csrfFor(paid.id) }),
+      body: new URLSearchParams({ amount, csrf: await admin.csrfFor(paid.id), confirm: '1' }), // the confirmed step
       redirect: 'manual',
     });
   const first = await refund('10');

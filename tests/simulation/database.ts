@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { DEMO_PRODUCTS } from '../../lib/catalog/products.data';
+import { DEMO_PRODUCTS, productRow } from '../../lib/catalog/products.data';
 import { applyMigrations } from '../../lib/db/migrate';
 import type { SqlConnection } from '../../lib/db/sql-driver';
 import { PrismaClient } from '../../lib/generated/prisma/client';
@@ -60,7 +60,7 @@ export class SimDatabase {
     const products: SimProduct[] = [];
     for (const [index, product] of DEMO_PRODUCTS.entries()) {
       const id = `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`;
-      const data = { ...product, id, currency: 'SEK', imagePath: `/products/${product.slug}.svg`, active: true };
+      const data = { ...productRow(product), id, currency: 'SEK', imagePath: `/products/${product.slug}.svg`, active: true };
       await prisma.product.upsert({ where: { slug: product.slug }, create: data, update: data });
       products.push({ id, sku: product.sku, priceOre: product.priceOre, taxRateBp: product.taxRateBp });
     }

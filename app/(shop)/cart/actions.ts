@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { cartCookieValue, forgetCart, rememberCart } from '@/app/cart-cookie';
 import { formOf } from '@/app/action-input';
 import { getLocale } from '@/app/i18n';
-import { addToCart, CartInputError, readCart, removeCartLine, setCartLineQuantity } from '@/lib/cart';
+import { addToCart, CartInputError, readCart, rememberCartLocale, removeCartLine, setCartLineQuantity } from '@/lib/cart';
 import { translateMessage, type MessageKey } from '@/lib/i18n';
 import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
 
@@ -29,6 +29,7 @@ export async function addToCartAction(_previous: CartActionState, input: FormDat
   return run(async () => {
     const cartId = await addToCart(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') });
     await rememberCart(cartId);
+    await rememberCartLocale(cartId, await getLocale());
     await syncOpenInvoiceWithCart(cartId);
     return 'cart.added';
   });
@@ -70,6 +71,7 @@ export async function checkoutAction(_previous: CartActionState, input: FormData
   if (email !== '' && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
     return { status: 'error', message: translateMessage(locale, { key: 'checkout.badEmail' }) };
   }
+  await rememberCartLocale(state.cart.id, locale); // the order's lines are named in the shopper's language
   const result = await checkoutCart(state.cart.id, { email: email || undefined });
   if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
   redirect(`/pay/${result.token}`);

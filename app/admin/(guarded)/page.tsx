@@ -1,14 +1,17 @@
 import Link from 'next/link';
 import { getLocale, getT } from '@/app/i18n';
 import { listOrdersForAdmin, ORDER_STATUSES, OrderListQuerySchema } from '@/lib/admin/orders';
-import { intlLocale } from '@/lib/i18n';
-import { formatMoney } from '@/lib/money';
+import { statusLabel } from '@/lib/admin/labels';
+import { getConfig } from '@/lib/config';
+import { intlLocale, moneyLocale } from '@/lib/i18n';
+import { formatMoney as formatMoneyIn } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
 import { Flash } from '../flash';
 
 export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [params, t, locale] = await Promise.all([searchParams, getT(), getLocale()]);
-  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'short', timeZone: getConfig().timeZone });
+  const formatMoney = (ore: number) => formatMoneyIn(ore, moneyLocale(locale));
   const query = OrderListQuerySchema.parse({ status: params.status, q: params.q });
   const orders = await listOrdersForAdmin(query);
   return (
@@ -20,7 +23,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
           {t('admin.orders.status')}
           <select name="status" defaultValue={query.status ?? ''}>
             <option value="">{t('admin.orders.all')}</option>
-            {ORDER_STATUSES.map((status) => <option key={status} value={status}>{status.replaceAll('_', ' ').toLowerCase()}</option>)}
+            {ORDER_STATUSES.map((status) => <option key={status} value={status}>{statusLabel(locale, 'order', status)}</option>)}
           </select>
         </label>
         <label>
@@ -45,7 +48,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                 <td><Link href={`/admin/orders/${order.id}`}>{orderNumberLabel(order.number)}</Link></td>
                 <td>{dateTime.format(order.createdAt)}</td>
                 <td>{order.email ?? '—'}</td>
-                <td><span className={`badge badge-${order.status.toLowerCase()}`}>{order.status.replaceAll('_', ' ').toLowerCase()}</span></td>
+                <td><span className={`badge badge-${order.status.toLowerCase()}`}>{statusLabel(locale, 'order', order.status)}</span></td>
                 <td className="num">{formatMoney(order.totalOre)}</td>
                 <td className="num">{order.refundedOre > 0 ? formatMoney(order.refundedOre) : '—'}</td>
               </tr>

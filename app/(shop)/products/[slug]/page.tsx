@@ -10,11 +10,12 @@ import { AddToCartForm } from './add-to-cart-form';
 type Props = { params: Promise<{ slug: string }> };
 
 // Metadata and page share one lookup per request.
-const productForPage = cache(findProductBySlug);
+const productForPage = cache(async (slug: string) => findProductBySlug(slug, await getLocale()));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const product = await productForPage((await params).slug);
-  return { title: product?.name ?? (await getT())('product.notFound') };
+  if (!product) return { title: (await getT())('product.notFound') };
+  return { title: product.name, description: product.description };
 }
 
 export default async function ProductPage({ params }: Props) {

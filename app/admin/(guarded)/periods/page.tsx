@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { getLocale, getT } from '@/app/i18n';
 import { dayCloseOverview, listPeriods } from '@/lib/admin/periods';
+import { periodLabel } from '@/lib/admin/labels';
+import { getConfig } from '@/lib/config';
 import { intlLocale } from '@/lib/i18n';
 import { Flash } from '../../flash';
 import { requireAdminPage } from '../../session';
@@ -8,7 +10,7 @@ import { requireAdminPage } from '../../session';
 export default async function PeriodsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [flash, session, t, locale] = await Promise.all([searchParams, requireAdminPage(), getT(), getLocale()]);
   if ('closed' in session) return null;
-  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
+  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: getConfig().timeZone });
   const [periods, dayClose] = await Promise.all([listPeriods(), dayCloseOverview()]);
   const at = dayClose.schedule ? `${String(dayClose.schedule.at.hour).padStart(2, '0')}:${String(dayClose.schedule.at.minute).padStart(2, '0')}` : undefined;
   return (
@@ -44,11 +46,12 @@ export default async function PeriodsPage({ searchParams }: { searchParams: Prom
         <p>{t('admin.periods.none')}</p>
       ) : (
         <table className="admin-table" tabIndex={0} aria-label={t('admin.periods.heading')}>
-          <thead><tr><th scope="col">{t('admin.periods.closed')}</th><th scope="col">{t('admin.periods.from')}</th><th scope="col">{t('admin.periods.scope')}</th><th scope="col">{t('admin.periods.id')}</th></tr></thead>
+          <thead><tr><th scope="col">{t('admin.periods.period')}</th><th scope="col">{t('admin.periods.closed')}</th><th scope="col">{t('admin.periods.from')}</th><th scope="col">{t('admin.periods.scope')}</th><th scope="col">{t('admin.periods.id')}</th></tr></thead>
           <tbody>
             {periods.map((p) => (
               <tr key={p.id}>
-                <td><Link href={`/admin/periods/${p.id}`}>{dateTime.format(p.closedAt)}</Link></td>
+                <td><Link href={`/admin/periods/${p.id}`}>{periodLabel(locale, p, getConfig().timeZone)}</Link></td>
+                <td>{dateTime.format(p.closedAt)}</td>
                 <td>{p.startedAt ? dateTime.format(p.startedAt) : t('admin.periods.beginning')}</td>
                 <td>{t(p.scope === 'SHOP' ? 'admin.periods.scope.shop' : 'admin.periods.scope.terminal', { terminal: p.terminalId ?? '' })}</td>
                 <td>{p.transactionPeriodId}</td>

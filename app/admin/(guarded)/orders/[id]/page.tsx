@@ -1,9 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getT } from '@/app/i18n';
-import { orderForAdmin } from '@/lib/admin/orders';
-import { intlLocale } from '@/lib/i18n';
-import { formatMoney, oreToDecimalString } from '@/lib/money';
+import { statusLabel, timelineLine } from '@/lib/admin/labels';
+import { ConfirmRefundSchema, orderForAdmin } from '@/lib/admin/orders';
+import { getConfig } from '@/lib/config';
+import { intlLocale, moneyLocale } from '@/lib/i18n';
+import { formatMoney as formatMoneyIn, oreToDecimalString } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
 import { canAcceptReview, canCancel, needsReview, refundableOre } from '@/lib/payments';
 import { describeResultCode } from '@/lib/seqr';
@@ -17,10 +19,12 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
   if ('closed' in session) return null;
   const order = await orderForAdmin(id);
   if (!order) notFound();
-  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Stockholm' });
+  const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: getConfig().timeZone });
+  const formatMoney = (ore: number) => formatMoneyIn(ore, moneyLocale(locale));
   const refundable = refundableOre(order);
   const openAttempt = canCancel(order) ? order.attempts.find((a) => a.id === order.openAttemptId) : undefined;
-  const receiptLabel = { NOT_SENT: '—', SENDING: t('admin.receipt.sending'), SUBMITTED: t('admin.receipt.sent'), UNKNOWN: t('admin.receipt.unknownOutcome') } as const;
+  // The amount the merchant asked to refund, waiting for confirmation (still within what is left).
+  const toConfirm = ConfirmRefundSchema.parse(flash.confirmRefund);
 
   return (
     <>
@@ -40,7 +44,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
         </section>
       )}
       <dl className="receipt-facts">
-        <div><dt>{t('admin.col.status')}</dt><dd data-testid="order-status">{order.status.replaceAll('_', ' ').toLowerCase()}</dd></div>
+        <div><dt>{t('admin.col.status')}</dt><dd data-testid="order-status">{statusLabel(locale, 'order', order.status)}</dd></div>
         <div><dt>{t('admin.col.total')}</dt><dd>{formatMoney(order.totalOre)}</dd></div>
         <div><dt>{t('admin.order.paid')}</dt><dd>{formatMoney(order.paidOre)}{order.paidCurrency && order.paidCurrency !== order.currency ? ` (${order.paidCurrency})` : ''}{order.paidAt ? ` · ${dateTime.format(order.paidAt)}` : ''}</dd></div>
         <div><dt>{t('admin.col.refunded')}</dt><dd data-testid="order-refunded">{formatMoney(order.refundedOre)}</dd></div>
@@ -66,11 +70,11 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
           {order.attempts.map((a) => (
             <tr key={a.id}>
               <td>{a.attemptNumber}</td>
-              <td>{a.status.toLowerCase()}{a.resultCode ? ` (${a.resultCode} ${describeResultCode(a.resultCode).name})` : ''}</td>
+              <td>{statusLabel(locale, 'attempt', a.status)}{a.resultCode ? ` (${a.resultCode} ${describeResultCode(a.resultCode).name})` : ''}</td>
               <td>{a.invoiceReference ?? '—'}</td>
               <td>{a.ersReference ?? '—'}</td>
               <td className="num">{formatMoney(a.amountOre)}</td>
-              <td>{a.ersReference ? receiptLabel[a.receiptStatus] : '—'}</td>
+              <td>{a.ersReference && a.receiptStatus !== 'NOT_SENT' ? statusLabel(locale, 'receipt', a.receiptStatus) : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -89,33 +93,52 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
             <thead><tr><th scope="col">{t('admin.col.when')}</th><th scope="col">{t('admin.col.amount')}</th><th scope="col">{t('admin.col.status')}</th><th scope="col">{t('admin.col.reference')}</th><th scope="col">{t('admin.col.note')}</th></tr></thead>
             <tbody>
               {order.refunds.map((r) => (
-                <tr key={r.id}><td>{dateTime.format(r.createdAt)}</td><td className="num">{formatMoney(r.amountOre)}</td><td>{r.status === 'UNKNOWN' ? t('admin.refund.settling') : r.status.toLowerCase()}</td><td>{r.ersReference ?? '—'}</td><td>{r.message ?? ''}</td></tr>
+                <tr key={r.id}><td>{dateTime.format(r.createdAt)}</td><td className="num">{formatMoney(r.amountOre)}</td><td>{statusLabel(locale, 'refund', r.status)}</td><td>{r.ersReference ?? '—'}</td><td>{r.message ?? ''}</td></tr>
               ))}
             </tbody>
           </table>
         </>
       )}
-      {refundable > 0 && (
-        <form method="post" action={`/admin/api/orders/${order.id}/refund`} className="stack refund-form">
-          <input type="hidden" name="csrf" value={session.csrf} />
-          <label htmlFor="refund-amount">{t('admin.refund.amount', { max: oreToDecimalString(refundable) })}</label>
-          <input id="refund-amount" name="amount" inputMode="decimal" required className="text-input" defaultValue={oreToDecimalString(refundable)} />
-          <button type="submit" className="button-primary">{t('admin.refund.submit')}</button>
-        </form>
+      {toConfirm !== undefined && toConfirm > refundable && (
+        <p role="alert" className="flash flash-error">{t('admin.refund.confirmStale', { left: formatMoney(refundable) })}</p>
+      )}
+      {toConfirm !== undefined && toConfirm <= refundable ? (
+        <section className="refund-confirm" aria-labelledby="refund-confirm-heading">
+          <h2 id="refund-confirm-heading">{t('admin.refund.confirmHeading')}</h2>
+          <p data-testid="refund-question">{t('admin.refund.confirmQuestion', { amount: formatMoney(toConfirm) })}</p>
+          <form method="post" action={`/admin/api/orders/${order.id}/refund`} className="inline-form refund-confirm-form">
+            <input type="hidden" name="csrf" value={session.csrf} />
+            <input type="hidden" name="amount" value={oreToDecimalString(toConfirm)} />
+            <input type="hidden" name="confirm" value="1" />
+            <button type="submit" className="button-primary">{t('admin.refund.confirmYes', { amount: formatMoney(toConfirm) })}</button>
+          </form>{' '}
+          <Link href={`/admin/orders/${order.id}`}>{t('admin.refund.confirmNo')}</Link>
+        </section>
+      ) : (
+        refundable > 0 && (
+          <form method="post" action={`/admin/api/orders/${order.id}/refund`} className="stack refund-form">
+            <input type="hidden" name="csrf" value={session.csrf} />
+            <label htmlFor="refund-amount">{t('admin.refund.amount', { max: formatMoney(refundable) })}</label>
+            {/* Empty by default: the merchant types the amount; the remainder is the placeholder and the hint. */}
+            <input id="refund-amount" name="amount" inputMode="decimal" required className="text-input" placeholder={formatMoney(refundable).replace(/\s*kr$/, '')} aria-describedby="refund-hint" autoComplete="off" />
+            <p id="refund-hint" className="muted">{t('admin.refund.hint', { max: formatMoney(refundable) })}</p>
+            <button type="submit" className="button-primary">{t('admin.refund.submit')}</button>
+          </form>
+        )
       )}
 
       <h2>{t('admin.order.timeline')}</h2>
       <ol className="timeline" aria-label={t('admin.order.timeline')}>
-        {order.events.map((e) => (
-          <li key={String(e.id)}>
-            <time dateTime={e.at.toISOString()}>{dateTime.format(e.at)}</time>{' '}
-            {e.kind === 'SEQR_CALL' ? (
-              <span><strong>{e.operation}</strong> → {e.resultCode ?? '—'} {e.resultCode !== null ? describeResultCode(e.resultCode).name : (e.message ?? '')} · {e.durationMs} ms</span>
-            ) : (
-              <span>{e.fromStatus || e.toStatus ? <strong>{[e.fromStatus, e.toStatus].filter(Boolean).join(' → ')}</strong> : null} {e.message}</span>
-            )}
-          </li>
-        ))}
+        {order.events.map((e) => {
+          const line = timelineLine(locale, e);
+          return (
+            <li key={String(e.id)}>
+              <time dateTime={e.at.toISOString()}>{dateTime.format(e.at)}</time>{' '}
+              <span>{line.text}</span>
+              {line.original ? <>: <span lang="en">{line.original}</span></> : null}
+            </li>
+          );
+        })}
       </ol>
     </>
   );
