@@ -28,7 +28,7 @@ export const QuantitySchema = z.coerce
   .max(MAX_LINE_QUANTITY, { error: 'error.quantityMax' });
 
 export type CartLineView = {
-  product: Pick<Product, 'slug' | 'name' | 'imagePath' | 'sku' | 'taxRateBp'>;
+  product: Pick<Product, 'id' | 'slug' | 'name' | 'imagePath' | 'sku' | 'taxRateBp'>;
   unitPriceOre: number;
   quantity: number;
   lineTotalOre: number;
@@ -66,7 +66,7 @@ export async function loadOpenCart(cartId: string, db: DbClient = getDb()): Prom
         orderBy: { addedAt: 'asc' },
         select: {
           quantity: true,
-          product: { select: { slug: true, name: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true } },
+          product: { select: { id: true, slug: true, name: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true } },
         },
       },
     },

@@ -8,6 +8,7 @@ import { getLocale } from '@/app/i18n';
 import { addToCart, CartInputError, readCart, removeCartLine, setCartLineQuantity } from '@/lib/cart';
 import { translateMessage, type MessageKey } from '@/lib/i18n';
 import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
+import { shortageMessage } from '@/lib/stock';
 
 export type CartActionState = { status: 'idle' } | { status: 'ok'; message: string } | { status: 'error'; message: string };
 
@@ -72,5 +73,9 @@ export async function checkoutAction(_previous: CartActionState, input: FormData
   }
   const result = await checkoutCart(state.cart.id, { email: email || undefined });
   if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
+  if (result.kind === 'out-of-stock') {
+    revalidatePath('/cart');
+    return { status: 'error', message: translateMessage(locale, shortageMessage(result.shortage)) };
+  }
   redirect(`/pay/${result.token}`);
 }
