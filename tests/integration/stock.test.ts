@@ -19,7 +19,8 @@ const proxy = await startSeqrProxy('http://127.0.0.1:9/unset');
 process.env.SEQR_WSDL_URL = proxy.wsdlUrl;
 process.env.SEQR_TERMINAL_ID = 'demo-webshop';
 process.env.SEQR_TERMINAL_PASSWORD = 'demo-password';
-process.env.SEQR_TIMEOUT_MS = '5000';
+// Generous: 200 checkouts at once keep one process (and PGlite) busy; an answer must not time out.
+process.env.SEQR_TIMEOUT_MS = '30000';
 process.env.PAYMENT_TTL_S = String(TTL_S);
 process.env.ORDER_ABANDON_AFTER_S = String(ABANDON_AFTER_S);
 
