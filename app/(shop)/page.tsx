@@ -2,7 +2,9 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getT } from '@/app/i18n';
 import { listProducts } from '@/lib/catalog';
+import { StockNote } from '@/app/components/stock-note';
 import { formatMoney } from '@/lib/money';
+import { stockLevel } from '@/lib/stock';
 
 export default async function CatalogPage() {
   await connection(); // the catalog is read from the database on every request
@@ -18,6 +20,7 @@ export default async function CatalogPage() {
               <img src={product.imagePath} alt="" width={400} height={400} loading="lazy" />
               <span className="product-name">{product.name}</span>
               <span className="price">{formatMoney(product.priceOre)}</span>
+              <StockNote level={stockLevel(product)} t={t} />
             </Link>
           </li>
         ))}

@@ -12,6 +12,9 @@ export type Product = {
   currency: string;
   taxRateBp: number;
   imagePath: string;
+  /** Units on hand and held by open invoices: lib/stock's stockLevel() says what the shopper sees. */
+  stockOnHand: number;
+  stockReserved: number;
 };
 
 const productSelect = {
@@ -24,6 +27,8 @@ const productSelect = {
   currency: true,
   taxRateBp: true,
   imagePath: true,
+  stockOnHand: true,
+  stockReserved: true,
 } as const;
 
 /** Slugs are lower-case words joined by hyphens; anything else cannot name a product. */

@@ -203,3 +203,10 @@ export async function editStock(productId: string, edit: StockEdit, actor: strin
     return { ok: true, onHand: row.after };
   });
 }
+
+/** What stops a new invoice for this order now ("Try again"): the first line stock cannot cover. */
+export async function orderShortage(orderId: string, db: DbClient = getDb()): Promise<Shortage | null> {
+  const lines = await db.orderLine.findMany({ where: { orderId }, orderBy: { position: 'asc' }, select: { productId: true, name: true, quantity: true } });
+  const known = lines.flatMap((line) => (line.productId ? [{ productId: line.productId, name: line.name, quantity: line.quantity }] : []));
+  return firstShortage(known, { db });
+}

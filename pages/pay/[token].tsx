@@ -15,6 +15,7 @@ import { paymentView, type PaymentView } from '@/lib/payments';
 // The pure predicates, imported on their own: the page component (client bundle) uses isPayable.
 import { isPayable, paymentIsOver } from '@/lib/payments/transitions';
 import { qrSvgOrNull } from '@/lib/qr';
+import { orderShortage } from '@/lib/stock';
 
 export const config: PageConfig = { runtime: 'nodejs', unstable_runtimeJS: false };
 
@@ -34,6 +35,8 @@ type PaymentProps = {
   renderedAt: string;
   /** This response's CSP nonce (proxy.ts): the inlined watcher runs only with it. */
   nonce: string;
+  /** "Try again" cannot be had: stock no longer covers the order (the shopper's sentence). */
+  stockShort: string | null;
 };
 
 export const getServerSideProps: GetServerSideProps<PayPageProps, { token: string }> = async ({ params, req, res }) => {
@@ -52,8 +55,11 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
   res.setHeader('cache-control', 'private, no-store');
   const attempt = view.attempt;
   const payable = isPayable(attempt);
+  const short = view.canRetry ? await orderShortage(order.id) : null;
+  const t = translator(locale);
   return {
     props: {
+      stockShort: short ? t('stock.retryShort', { name: short.name, available: short.available }) : null,
       locale,
       token,
       orderLabel: orderNumberLabel(order.number),
@@ -102,7 +108,7 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
   );
 }
 
-function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce }: PaymentProps & { t: Translate }) {
+function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce, stockShort }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
   const payable = isPayable(attempt);
   const qrImage = qr && (
@@ -174,7 +180,10 @@ function PaymentPage({ t, locale, token, orderLabel, totalOre, view, qrSvg: qr, 
         <p role="status" aria-live="polite" className="pay-status" data-status={attempt?.status ?? 'NONE'}>
           {paymentStatusLine(view, watcher.labels, Date.parse(renderedAt))}
         </p>
-        {view.canRetry && (
+        {view.canRetry && stockShort && (
+          <p className="form-error stock-out" data-testid="stock-retry">{stockShort} <a href="/cart">{t('cart.heading')}</a></p>
+        )}
+        {view.canRetry && !stockShort && (
           <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry">
             <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
           </form>
