@@ -70,8 +70,8 @@ export async function startAttempt(ctx: Ctx, orderId: string): Promise<StartResu
       await tx.paymentAttempt.create({ data: attempt });
       const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'AWAITING_PAYMENT', openAttemptId: null }, data: { openAttemptId: attempt.id, lastActivityAt: now } });
       if (count !== 1) throw new SlotTaken();
-      await holdForAttempt(tx, attempt.id, await orderStockLines(tx, orderId));
       await tx.orderEvent.create({ data: { orderId, at: now, kind: 'STATUS_CHANGE', toStatus: 'CREATED', message: `Payment attempt ${attemptNumber} created; its stock is reserved.` } });
+      await holdForAttempt(tx, attempt.id, await orderStockLines(tx, orderId)); // last: it locks the product rows
       return true as const;
     })
     .catch((error: unknown) => {

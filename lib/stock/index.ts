@@ -63,23 +63,27 @@ export async function holdForAttempt(tx: Tx, attemptId: string, lines: readonly 
   const target = open ? unitsByProduct(lines) : new Map<string, number>();
   const held = new Map((await tx.stockReservation.findMany({ where: { attemptId } })).map((row) => [row.productId, row.quantity]));
   // Product rows in one order everywhere: two transactions never wait on each other in a circle.
-  const productIds = [...new Set([...target.keys(), ...held.keys()])].sort();
-  for (const productId of productIds) {
-    const want = target.get(productId) ?? 0;
-    const have = held.get(productId) ?? 0;
+  const changes = [...new Set([...target.keys(), ...held.keys()])]
+    .sort()
+    .map((productId) => ({ productId, want: target.get(productId) ?? 0, have: held.get(productId) ?? 0 }))
+    .filter((change) => change.want !== change.have);
+  // The attempt's own rows first (nobody else writes them), the contended product rows last: a
+  // product row stays locked only from its UPDATE to the commit.
+  for (const { productId, want } of changes) {
+    if (want === 0) await tx.stockReservation.delete({ where: { attemptId_productId: { attemptId, productId } } });
+    else await tx.stockReservation.upsert({ where: { attemptId_productId: { attemptId, productId } }, create: { attemptId, productId, quantity: want }, update: { quantity: want } });
+  }
+  for (const { productId, want, have } of changes) {
     const delta = want - have;
     if (delta > 0) {
       const taken = await tx.$executeRaw(Prisma.sql`
         UPDATE "Product" SET "stockReserved" = "stockReserved" + ${delta}, "updatedAt" = now()
         WHERE "id" = ${productId}::uuid AND "stockOnHand" - "stockReserved" >= ${delta}`);
       if (taken !== 1) throw new StockShortage(await availableOf(tx, productId).then((s) => ({ ...s, available: s.available + have })));
-    } else if (delta < 0) {
+    } else {
       await tx.$executeRaw(Prisma.sql`
         UPDATE "Product" SET "stockReserved" = GREATEST(0, "stockReserved" - ${-delta}), "updatedAt" = now() WHERE "id" = ${productId}::uuid`);
     }
-    if (delta === 0) continue;
-    if (want === 0) await tx.stockReservation.delete({ where: { attemptId_productId: { attemptId, productId } } });
-    else await tx.stockReservation.upsert({ where: { attemptId_productId: { attemptId, productId } }, create: { attemptId, productId, quantity: want }, update: { quantity: want } });
   }
 }
 
@@ -180,19 +184,19 @@ export async function listStockChanges(limit = 20, db: DbClient = getDb()) {
  * (those may still be paid): the conditional UPDATE refuses it, so a concurrent checkout is never
  * oversold by an edit. Each edit is written to StockChange.
  */
-export async function editStock(productId: string, edit: StockEdit, actor: string, db = getDb()): Promise<{ ok: true; onHand: number } | { ok: false; message: Message }> {
+export async function editStock(productId: string, edit: StockEdit, actor: string, db = getDb()): Promise<{ ok: true; onHand: number; name: string } | { ok: false; message: Message }> {
   return db.$transaction(async (tx) => {
     const rows =
       edit.mode === 'set'
-        ? await tx.$queryRaw<{ before: number; after: number }[]>(Prisma.sql`
+        ? await tx.$queryRaw<{ before: number; after: number; name: string }[]>(Prisma.sql`
             UPDATE "Product" p SET "stockOnHand" = ${edit.quantity}, "updatedAt" = now()
             FROM (SELECT "id", "stockOnHand" AS before FROM "Product" WHERE "id" = ${productId}::uuid FOR UPDATE) old
             WHERE p."id" = old."id" AND p."stockReserved" <= ${edit.quantity}
-            RETURNING old.before::int AS before, p."stockOnHand"::int AS after`)
-        : await tx.$queryRaw<{ before: number; after: number }[]>(Prisma.sql`
+            RETURNING old.before::int AS before, p."stockOnHand"::int AS after, p."name"`)
+        : await tx.$queryRaw<{ before: number; after: number; name: string }[]>(Prisma.sql`
             UPDATE "Product" SET "stockOnHand" = "stockOnHand" + ${edit.quantity}, "updatedAt" = now()
             WHERE "id" = ${productId}::uuid AND "stockOnHand" + ${edit.quantity} >= "stockReserved" AND "stockOnHand" + ${edit.quantity} >= 0
-            RETURNING ("stockOnHand" - ${edit.quantity})::int AS before, "stockOnHand"::int AS after`);
+            RETURNING ("stockOnHand" - ${edit.quantity})::int AS before, "stockOnHand"::int AS after, "name"`);
     const row = rows[0];
     if (!row) {
       const product = await tx.product.findUnique({ where: { id: productId }, select: { stockReserved: true } });
@@ -200,7 +204,7 @@ export async function editStock(productId: string, edit: StockEdit, actor: strin
       return { ok: false, message: { key: 'admin.stock.belowReserved', params: { reserved: product.stockReserved } } };
     }
     await tx.stockChange.create({ data: { productId, actor, delta: row.after - row.before, onHandBefore: row.before, onHandAfter: row.after, note: edit.mode === 'set' ? 'set' : 'adjust' } });
-    return { ok: true, onHand: row.after };
+    return { ok: true, onHand: row.after, name: row.name };
   });
 }
 

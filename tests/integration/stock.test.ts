@@ -23,6 +23,8 @@ process.env.SEQR_TERMINAL_PASSWORD = 'demo-password';
 process.env.SEQR_TIMEOUT_MS = '30000';
 process.env.PAYMENT_TTL_S = String(TTL_S);
 process.env.ORDER_ABANDON_AFTER_S = String(ABANDON_AFTER_S);
+// On PostgreSQL: one process serves all 200 shoppers, so it gets the connections a few instances would.
+process.env.DATABASE_POOL_SIZE = '40';
 
 const { migrate } = await import('../../prisma/migrate');
 const { seed } = await import('../../prisma/seed');
@@ -110,7 +112,10 @@ test(`${SHOPPERS} shoppers check out the last ${LAST_UNITS} units at once on ${D
 
 test('a checkout asking for more than is left names the product and how many are left, in the shopper language, and makes no invoice', async () => {
   await setStock('pour-over-kettle', 2);
+  await assert.rejects(addToCart(undefined, { slug: 'pour-over-kettle', quantity: 3 }), /^CartInputError: Only 2 left of Pour-over kettle\.$/, 'adding more than is left is refused');
+  await setStock('pour-over-kettle', 3);
   const cartId = await addToCart(undefined, { slug: 'pour-over-kettle', quantity: 3 });
+  await setStock('pour-over-kettle', 2); // sold elsewhere while the cart waited
   const before = (await sandbox.control.invoices()).length;
   const result = await payments.checkoutCart(cartId);
   assert.equal(result.kind, 'out-of-stock');
@@ -156,10 +161,10 @@ test('"Try again" when the units went to someone else meanwhile: no invoice, and
 
 test('the merchant cancels, and the shop TTL expires an invoice: both release; an abandoned order holds nothing', async () => {
   await setStock('oak-serving-tray', 4);
+  const other = await addToCart(undefined, { slug: 'oak-serving-tray', quantity: 1 });
   const cancelled = await checkout('oak-serving-tray', 2);
   const expiring = await checkout('oak-serving-tray', 2);
   assert.equal((await product('oak-serving-tray')).stockReserved, 4);
-  const other = await addToCart(undefined, { slug: 'oak-serving-tray', quantity: 1 });
   assert.equal((await payments.checkoutCart(other)).kind, 'out-of-stock', 'all four are held');
 
   assert.equal((await payments.cancelOpenAttemptByMerchant(cancelled.order.id)).ok, true);
@@ -237,7 +242,7 @@ test('the merchant cannot set stock below what open invoices hold; edits are rec
   if (!below.ok) assert.equal(translateMessage('en', below.message), 'Open payments hold 2; the units on hand cannot go below that.');
   assert.equal((await editStock(id, { mode: 'adjust', quantity: -2 }, 'test')).ok, false);
   const added = await editStock(id, { mode: 'adjust', quantity: 7 }, 'merchant');
-  assert.deepEqual(added, { ok: true, onHand: 10 });
+  assert.deepEqual(added, { ok: true, onHand: 10, name: 'Linen tea towel' });
   const last = await getDb().stockChange.findFirstOrThrow({ where: { productId: id }, orderBy: { id: 'desc' } });
   assert.deepEqual([last.actor, last.delta, last.onHandBefore, last.onHandAfter], ['merchant', 7, 3, 10]);
 });
