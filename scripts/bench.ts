@@ -21,6 +21,7 @@ import {
   type PageWeightResult,
   type StatusResult,
 } from './lib/bench-phases';
+import { measureStock, stockUnlimited, type StockResult } from './lib/bench-stock';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot, type CpuUse } from './lib/bench-cpu';
 import { BENCH_DIR, cleanUp, startStack } from './lib/bench-stack';
 import { describeLatency, round } from './lib/bench-stats';
@@ -48,6 +49,9 @@ const SETTINGS = {
   /** Long enough that no invoice expires during the run. */
   paymentTtlS: 900,
   sandboxTtlS: 1800,
+  /** Shoppers checking out the last units of one product at once (measure 6), and those units. */
+  stockShoppers: 200,
+  stockUnits: 10,
   payPageTargetKB: 90,
   statusCallsTarget: 1,
 };
@@ -57,6 +61,7 @@ const TARGET_NAMES = {
   lost: 'lost payments = 0',
   reversed: 'reversed payments = 0',
   payPage: `pay page first-load JS ≤ ${SETTINGS.payPageTargetKB} KB gzip`,
+  oversold: 'oversold units = 0',
 } as const;
 type TargetName = keyof typeof TARGET_NAMES;
 
@@ -85,6 +90,7 @@ interface Report {
   openingOrders: { orders: number; failures: number; errors: string[]; seconds: number };
   status: StatusResult;
   load: LoadResult;
+  stock: StockResult;
   /** CPU per phase, in percent of one core (the machine has two: 200 %). */
   cpu: Record<string, CpuUse>;
   targets: Record<TargetName, { pass: boolean; figure: string }>;
@@ -94,6 +100,7 @@ async function main(): Promise<Report> {
   const loadAverageAtStart = os.loadavg().map((value) => round(value, 2));
   log(`Starting (${os.cpus().length} CPUs, load average ${loadAverageAtStart.join(' ')}).`);
   const stack = await startStack({ paymentTtlS: SETTINGS.paymentTtlS, confirmWindowS: SETTINGS.confirmWindowS, sandboxTtlS: SETTINGS.sandboxTtlS, log });
+  await stockUnlimited(stack); // measures 1-4 are about payments, not stock: plenty of everything
   const cpu: Record<string, CpuUse> = {};
   let mark: CpuSnapshot = cpuSnapshot(stack.postgres.port);
   /** Closes the CPU account of the phase that just ended. */
@@ -133,6 +140,10 @@ async function main(): Promise<Report> {
   const load = await measureLoad(stack, { checkouts: SETTINGS.loadCheckouts, confirmWindowS: SETTINGS.confirmWindowS, backgroundOrders: open, backgroundRate: SETTINGS.backgroundRate });
   account('4. load');
 
+  log(`Measure 6: ${SETTINGS.stockShoppers} shoppers check out the last ${SETTINGS.stockUnits} units of one product at once…`);
+  const stock = await measureStock(stack, { shoppers: SETTINGS.stockShoppers, units: SETTINGS.stockUnits, slug: 'nordic-design-book' });
+  account('6. stock');
+
   const { orders: _orders, ...checkoutFigures } = checkout; // the tokens do not belong in the report
   return {
     startedAt: new Date(startedAt).toISOString(),
@@ -145,18 +156,20 @@ async function main(): Promise<Report> {
     openingOrders: { orders: opened.orders.length, failures: opened.failures, errors: opened.errors, seconds: opened.seconds },
     status,
     load,
+    stock,
     cpu,
     targets: {
       coalescing: { pass: status.getPaymentStatus.perInvoicePerSecond <= SETTINGS.statusCallsTarget, figure: `${status.getPaymentStatus.perInvoicePerSecond} /invoice/s` },
       lost: { pass: load.lost === 0, figure: String(load.lost) },
       reversed: { pass: load.reversed === 0, figure: String(load.reversed) },
       payPage: { pass: pageWeight.totalGzipKB <= SETTINGS.payPageTargetKB, figure: `${pageWeight.totalGzipKB} KB` },
+      oversold: { pass: stock.oversold === 0, figure: String(stock.oversold) },
     },
   };
 }
 
 function print(report: Report): void {
-  const { checkout, notification, status, load, pageWeight } = report;
+  const { checkout, notification, status, load, pageWeight, stock } = report;
   const lines: string[] = [];
   const section = (title: string) => lines.push('', `── ${title} ${'─'.repeat(Math.max(0, 76 - title.length))}`);
   const counts = (record: Record<string, number>) =>
@@ -211,6 +224,12 @@ function print(report: Report): void {
   if (pageWeight.scripts.length > 6) lines.push(`  … and ${pageWeight.scripts.length - 6} smaller`);
   lines.push(`  ${pageWeight.inlineCount} inline scripts: ${pageWeight.inlineRawKB} KB raw, ${pageWeight.inlineGzipKB} KB gzip (counted: the page runs them)`);
   lines.push(`  not counted: <script nomodule> polyfills, ${pageWeight.noModuleGzipKB} KB gzip (modern browsers skip them)`);
+
+  section(`6. ${stock.shoppers} shoppers, the last ${stock.units} units of ${stock.slug}, at once`);
+  lines.push(`${stock.shoppers} concurrent checkouts  ${stock.durationMs} ms (carts on one instance, checkout on the other)`);
+  lines.push(`invoices issued ${stock.issued}, paid ${stock.paid}; told sold out ${stock.soldOut}; other failures ${stock.failures}`);
+  for (const error of stock.errors) lines.push(`  checkout failure: ${error}`);
+  lines.push(`oversold: ${stock.oversold}   ${verdict(report.targets.oversold.pass)}`);
 
   section('CPU per phase (% of one core; this machine has ' + report.machine.cpus + ' cores = ' + report.machine.cpus * 100 + ' %)');
   lines.push('phase                 s   machine   shops  postgres  sandbox  bench  others');

@@ -2,7 +2,9 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getLocale, getT } from '@/app/i18n';
 import { listProducts } from '@/lib/catalog';
+import { StockNote } from '@/app/components/stock-note';
 import { formatMoney } from '@/lib/money';
+import { stockLevel } from '@/lib/stock';
 
 /** Product cards in the first screen on a phone (two rows of two) and a desktop (one row of four). */
 const ABOVE_THE_FOLD = 4;
@@ -23,6 +25,7 @@ export default async function CatalogPage() {
               <img src={product.imagePath} alt="" width={400} height={400} loading={index < ABOVE_THE_FOLD ? 'eager' : 'lazy'} fetchPriority={index === 0 ? 'high' : undefined} />
               <span className="product-name">{product.name}</span>
               <span className="price">{formatMoney(product.priceOre)}</span>
+              <StockNote level={stockLevel(product)} t={t} />
             </Link>
           </li>
         ))}

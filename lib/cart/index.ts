@@ -10,6 +10,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 export type DbClient = PrismaClient | Prisma.TransactionClient;
 import { isLocale, translator, type Locale, type Message, type Params } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
+import { shortageMessage, stockLevels } from '../stock';
 import { cartTotals, lineTotalOre, MAX_LINE_QUANTITY, type CartTotals } from './totals';
 
 export { MAX_LINE_QUANTITY } from './totals';
@@ -28,7 +29,7 @@ export const QuantitySchema = z.coerce
   .max(MAX_LINE_QUANTITY, { error: 'error.quantityMax' });
 
 export type CartLineView = {
-  product: Pick<Product, 'slug' | 'name' | 'imagePath' | 'sku' | 'taxRateBp'>;
+  product: Pick<Product, 'id' | 'slug' | 'name' | 'imagePath' | 'sku' | 'taxRateBp'>;
   unitPriceOre: number;
   quantity: number;
   lineTotalOre: number;
@@ -72,7 +73,7 @@ export async function loadOpenCart(cartId: string, db: DbClient = getDb(), local
         select: {
           quantity: true,
           // Without a locale, the cart's own is known only with the row: read every language's text (there are two).
-          product: { select: { slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, texts: locale ? textsFor(locale) : { select: textsFor('en').select } } },
+          product: { select: { id: true, slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, texts: locale ? textsFor(locale) : { select: textsFor('en').select } } },
         },
       },
     },
@@ -129,6 +130,12 @@ export async function addToCart(cookieValue: string | undefined, input: { slug: 
   });
   if ((existing?.quantity ?? 0) + quantity > MAX_LINE_QUANTITY) {
     throw new CartInputError('error.lineMax', { max: MAX_LINE_QUANTITY, name: product.name });
+  }
+  // More than is in stock is refused here already (checkout's reservation is what guarantees it).
+  const level = (await stockLevels([product.id], { cartId, db })).get(product.id);
+  if (level && (existing?.quantity ?? 0) + quantity > level.available) {
+    const message = shortageMessage({ name: product.name, available: level.available });
+    throw new CartInputError(message.key as MessageKey, message.params);
   }
   await db.cartLine.upsert({
     where: { cartId_productId: { cartId, productId: product.id } },

@@ -15,6 +15,9 @@ export type Product = {
   currency: string;
   taxRateBp: number;
   imagePath: string;
+  /** Units on hand and held by open invoices: lib/stock's stockLevel() says what the shopper sees. */
+  stockOnHand: number;
+  stockReserved: number;
 };
 
 export const FALLBACK_LOCALE = 'en';
@@ -44,6 +47,8 @@ const productSelect = (locale: string) =>
     currency: true as const,
     taxRateBp: true as const,
     imagePath: true as const,
+    stockOnHand: true as const,
+    stockReserved: true as const,
     texts: textsFor(locale),
   }) satisfies Prisma.ProductSelect;
 

@@ -12,6 +12,8 @@ import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { withdrawInvoice } from './cancel';
 import { loadAttempt, timeline, withSeqrLog, type AttemptRow, type Ctx } from './context';
 import { invoiceFor } from './issue';
+import { holdForAttempt, isStockShortage } from '../stock';
+import { largerOf, orderStockLines, snapshotStockLines } from './stock';
 
 /** An update mark older than the SEQR deadline plus this margin belongs to a call that is over. */
 export const UPDATE_SETTLE_MARGIN_MS = 5000;
@@ -35,12 +37,31 @@ export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 
   if (preview.totalOre === current.totalOre && JSON.stringify(preview.lines) === JSON.stringify(current.lines)) return;
   // Claimed by compare-and-set: while another update of this invoice is in flight (a second tab),
   // this one leaves it alone; that one looks at the cart again when it is done.
+  // While the update is in flight the invoice may be paid at either amount: it holds, per product,
+  // the larger of the old and the new contents (reserved with the mark, in one transaction).
   const pending: OrderSnapshot = { totalOre: preview.totalOre, taxOre: preview.taxOre, lines: preview.lines };
-  const { count } = await ctx.db.paymentAttempt.updateMany({
-    where: { id: attempt.id, status: 'ISSUED', updatePendingSince: null },
-    data: { updatePendingSince: ctx.clock.now(), pendingUpdate: pending as unknown as Prisma.InputJsonValue },
-  });
-  if (count !== 1) return;
+  const claimed = await ctx.db
+    .$transaction(async (tx) => {
+      const { count } = await tx.paymentAttempt.updateMany({
+        where: { id: attempt.id, status: 'ISSUED', updatePendingSince: null },
+        data: { updatePendingSince: ctx.clock.now(), pendingUpdate: pending as unknown as Prisma.InputJsonValue },
+      });
+      if (count !== 1) return 'busy' as const;
+      await holdForAttempt(tx, attempt.id, largerOf(await orderStockLines(tx, order.id), await snapshotStockLines(tx, pending.lines)));
+      return 'claimed' as const;
+    })
+    .catch((error: unknown) => {
+      if (isStockShortage(error)) return 'short' as const;
+      throw error;
+    });
+  if (claimed === 'busy') return;
+  if (claimed === 'short') {
+    // The new contents are not in stock: no invoice may ask for them. Withdraw it; the next
+    // checkout tells the shopper what is short.
+    const outcome = await withdrawInvoice(ctx, attempt, 'CANCELED', 'The cart changed to more than is in stock; the shop withdrew the invoice.');
+    if (outcome === 'closed') await snapshot();
+    return;
+  }
   try {
     await withSeqrLog(ctx, order.id, (options) => ctx.seqr.updateInvoice(reference, invoiceFor(ctx, preview, attempt), options));
   } catch (error) {
@@ -48,7 +69,12 @@ export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 
     // A result code, a refused connection or a SOAP fault: SEQR certainly did not apply it, and the
     // order still holds what the invoice asks for. Otherwise the mark stays until the invoice ends.
     const notApplied = isSeqrResultError(error) || error.failure === 'refused' || error.failure === 'soap-fault';
-    if (notApplied) await ctx.db.paymentAttempt.updateMany({ where: { id: attempt.id }, data: { updatePendingSince: null, pendingUpdate: DB_NULL } });
+    if (notApplied) {
+      await ctx.db.$transaction(async (tx) => {
+        const { count } = await tx.paymentAttempt.updateMany({ where: { id: attempt.id, updatePendingSince: { not: null } }, data: { updatePendingSince: null, pendingUpdate: DB_NULL } });
+        if (count === 1) await holdForAttempt(tx, attempt.id, await orderStockLines(tx, order.id)); // back to what the invoice asks
+      });
+    }
     const outcome = await withdrawInvoice(ctx, (await loadAttempt(ctx, attempt.id)) ?? attempt, 'CANCELED', 'The cart changed and the invoice could not be updated; the shop withdrew it.');
     if (outcome === 'closed') await snapshot(); // nothing payable now: the order follows the cart
     return;
@@ -74,6 +100,9 @@ export async function completePendingUpdate(tx: Prisma.TransactionClient, attemp
   });
   if (count !== 1) return false;
   await applyOrderSnapshot(tx, attempt.orderId, pending, now);
+  // The invoice now asks for the new contents only: hold exactly those (the larger hold was taken
+  // with the mark, so this only lowers; a closed attempt holds nothing).
+  await holdForAttempt(tx, attempt.id, await snapshotStockLines(tx, pending.lines));
   return true;
 }
 

@@ -8,6 +8,7 @@ import { completePendingUpdate } from './cart-sync';
 import { closeAttempt } from './close-attempt';
 import { later, loadAttempt, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
 import { submitReceipt } from './receipt';
+import { consumeOrderStock } from './stock';
 import { decideFromSeqrStatus, judgePayment } from './state-machine';
 import { OPEN_ATTEMPT, transition } from './transitions';
 
@@ -144,6 +145,7 @@ async function markPaid(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, re
       });
     }
     if (order.cartId) await consumeCartForPaidOrder(tx, order.cartId, order.lines);
+    await consumeOrderStock(tx, attempt.id, order.id, now);
     return true;
   });
 }
@@ -158,12 +160,15 @@ async function reviewUnexpectedPayment(ctx: Ctx, attempt: AttemptRow, status: Pa
   const paid = await ctx.db.$transaction(async (tx) => {
     const order = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, select: { currency: true } });
     const paid = paidAmount(status, { ore: attempt.amountOre, currency: order.currency });
-    await transition.order(tx, attempt.orderId, 'REVIEW', {
+    const reviewed = await transition.order(tx, attempt.orderId, 'REVIEW', {
       from: ['AWAITING_PAYMENT', 'ABANDONED'],
       where: { openAttemptId: null },
       data: { paidOre: paid.ore, paidCurrency: paid.currency, paidAt: status.receipt?.paymentDate ?? now, lastActivityAt: now, reviewReason: `${reason} (SEQR reference ${status.ersReference ?? 'unknown'}).` },
       timeline: { at: now, message: `${reason}; the merchant must review it.` },
     });
+    // The order's only payment: its goods are sold, though their reservation was released (flagged
+    // oversold when they are gone). A second payment of an already paid order takes nothing more.
+    if (reviewed) await consumeOrderStock(tx, attempt.id, attempt.orderId, now);
     return paid;
   });
   // Keep SEQR's references on the attempt, so the merchant can refund this payment.

@@ -1,7 +1,9 @@
 // The payment core as one object over its ports: what the shop's pages, route handlers and the
 // sweeper use (through wiring.ts in production), and what tests and the simulation build with fakes.
 import { randomUUID } from 'node:crypto';
+import { loadOpenCart } from '../cart';
 import type { Locale } from '../i18n';
+import { firstShortage, type Shortage } from '../stock';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
 import { cancelOpenAttemptByMerchant } from './cancel';
 import { invoiceAmountChange, syncOpenInvoiceWithCart } from './cart-sync';
@@ -16,11 +18,21 @@ import { startSweeperLoop, sweepPass } from './sweeper';
 import { canRetry } from './transitions';
 import { paymentView, type PaymentView } from './view';
 
-export type CheckoutResult = { kind: 'started'; token: string; start: StartResult } | { kind: 'empty-cart' };
+export type CheckoutResult =
+  | { kind: 'started'; token: string; start: StartResult }
+  | { kind: 'empty-cart' }
+  /** Stock cannot cover the cart: no invoice; the shopper is told which product is short. */
+  | { kind: 'out-of-stock'; shortage: Shortage };
 
 /** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
 async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string } = {}): Promise<CheckoutResult> {
   await syncOpenInvoiceWithCart(ctx, cartId); // an open invoice must match the cart before we reuse it
+  // Refuse a cart stock cannot cover before making an order of it (the reservation decides; this
+  // only spares an order row for the obvious case).
+  const cart = await loadOpenCart(cartId, ctx.db);
+  if (!cart || cart.lines.length === 0) return { kind: 'empty-cart' };
+  const short = await firstShortage(cart.lines.map((line) => ({ productId: line.product.id, name: line.product.name, quantity: line.quantity })), { cartId, db: ctx.db });
+  if (short) return { kind: 'out-of-stock', shortage: short };
   // While an invoice is still open (the sync could neither update nor withdraw it), the order keeps
   // what that invoice asks for: the shopper is sent to it rather than to a changed order.
   const upserted = await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
@@ -31,6 +43,7 @@ async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string 
     select: { publicToken: true },
   });
   const start = await startAttempt(ctx, upserted.orderId);
+  if (start.kind === 'out-of-stock') return { kind: 'out-of-stock', shortage: start.shortage };
   return { kind: 'started', token: order.publicToken, start };
 }
 

@@ -6,12 +6,16 @@ import { isSeqrResultError, isSeqrTransportError, type InvoiceInput } from '../s
 import { closeAttempt } from './close-attempt';
 import { isUniqueViolation, later, loadAttempt, withSeqrLog, type Ctx } from './context';
 import { resolveOrphanedAttempt } from './recover';
+import { holdForAttempt, isStockShortage, type Shortage } from '../stock';
+import { orderStockLines } from './stock';
 import { awaitsPayment, transition } from './transitions';
 
 export type StartResult =
   | { kind: 'issued'; attemptId: string }
   | { kind: 'already-open'; attemptId: string }
   | { kind: 'not-payable' }
+  /** Stock cannot cover the order: no attempt, no invoice; the shopper is told what is short. */
+  | { kind: 'out-of-stock'; shortage: Shortage }
   /** SEQR said no; the attempt records the result code, and the pay page explains it. */
   | { kind: 'refused'; resultCode: number }
   /** SEQR did not answer (or too late); the pay page offers to try again. */
@@ -59,19 +63,26 @@ export async function startAttempt(ctx: Ctx, orderId: string): Promise<StartResu
     createdAt: now,
     expiresAt: new Date(now.getTime() + ctx.settings.ttlMs),
   };
-  // Save the attempt before calling SEQR, and claim the order's single open slot with it.
+  // Save the attempt before calling SEQR, claim the order's single open slot with it, and reserve
+  // its stock: all or nothing, so a shortage leaves no attempt and no invoice.
   const claimed = await ctx.db
     .$transaction(async (tx) => {
       await tx.paymentAttempt.create({ data: attempt });
       const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'AWAITING_PAYMENT', openAttemptId: null }, data: { openAttemptId: attempt.id, lastActivityAt: now } });
       if (count !== 1) throw new SlotTaken();
-      await tx.orderEvent.create({ data: { orderId, at: now, kind: 'STATUS_CHANGE', toStatus: 'CREATED', message: `Payment attempt ${attemptNumber} created.` } });
-      return true;
+      await tx.orderEvent.create({ data: { orderId, at: now, kind: 'STATUS_CHANGE', toStatus: 'CREATED', message: `Payment attempt ${attemptNumber} created; its stock is reserved.` } });
+      await holdForAttempt(tx, attempt.id, await orderStockLines(tx, orderId)); // last: it locks the product rows
+      return true as const;
     })
     .catch((error: unknown) => {
-      if (error instanceof SlotTaken || isUniqueViolation(error)) return false;
+      if (error instanceof SlotTaken || isUniqueViolation(error)) return false as const;
+      if (isStockShortage(error)) return error.shortage;
       throw error;
     });
+  if (claimed !== true && claimed !== false) {
+    await ctx.db.orderEvent.create({ data: { orderId, at: now, kind: 'NOTE', message: `No payment attempt: only ${claimed.available} left of ${claimed.name}.` } });
+    return { kind: 'out-of-stock', shortage: claimed };
+  }
   if (!claimed) {
     const current = await findOrderById(orderId, ctx.db);
     return current?.openAttemptId ? { kind: 'already-open', attemptId: current.openAttemptId } : { kind: 'not-payable' };

@@ -16,6 +16,7 @@ import { invoiceAmountChange, paymentView, type PaymentView } from '@/lib/paymen
 // The pure predicates, imported on their own: the page component (client bundle) uses isPayable.
 import { isPayable, paymentIsOver } from '@/lib/payments/transitions';
 import { qrSvgOrNull } from '@/lib/qr';
+import { orderShortage } from '@/lib/stock';
 
 export const config: PageConfig = { runtime: 'nodejs', unstable_runtimeJS: false };
 
@@ -39,6 +40,8 @@ type PaymentProps = {
   renderedAt: string;
   /** This response's CSP nonce (proxy.ts): the inlined watcher runs only with it. */
   nonce: string;
+  /** "Try again" cannot be had: stock no longer covers the order (the shopper's sentence). */
+  stockShort: string | null;
 };
 
 export const getServerSideProps: GetServerSideProps<PayPageProps, { token: string }> = async ({ params, req, res }) => {
@@ -58,8 +61,11 @@ export const getServerSideProps: GetServerSideProps<PayPageProps, { token: strin
   const attempt = view.attempt;
   const payable = isPayable(attempt);
   const openAttempt = order.attempts[0];
+  const short = view.canRetry ? await orderShortage(order.id) : null;
+  const t = translator(locale);
   return {
     props: {
+      stockShort: short ? t('stock.retryShort', { name: short.name, available: short.available }) : null,
       locale,
       token,
       orderLabel: orderNumberLabel(order.number),
@@ -115,7 +121,7 @@ function Page({ title, t, locale, cartCount, back, children }: { title: string; 
   );
 }
 
-function PaymentPage({ t, locale, token, orderLabel, totalOre, lines, amountChange, ttlMs, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce }: PaymentProps & { t: Translate }) {
+function PaymentPage({ t, locale, token, orderLabel, totalOre, lines, amountChange, ttlMs, view, qrSvg: qr, onPhone, cartCount, renderedAt, nonce, stockShort }: PaymentProps & { t: Translate }) {
   const attempt = view.attempt;
   const payable = isPayable(attempt);
   const timeLeft = secondsLeft(view, Date.parse(renderedAt));
@@ -204,7 +210,10 @@ function PaymentPage({ t, locale, token, orderLabel, totalOre, lines, amountChan
           <p className="pay-time" data-testid="pay-time">{t('pay.timeLeft', { time: formatTimeLeft(timeLeft ?? 0) })}</p>
           <div className="pay-progress" aria-hidden="true"><div className="pay-progress-bar" /></div>
         </div>
-        {view.canRetry && (
+        {view.canRetry && stockShort && (
+          <p className="form-error stock-out" data-testid="stock-retry">{stockShort} <a href="/cart">{t('cart.heading')}</a></p>
+        )}
+        {view.canRetry && !stockShort && (
           <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry">
             <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
           </form>

@@ -8,6 +8,7 @@ import { getLocale } from '@/app/i18n';
 import { addToCart, CartInputError, readCart, rememberCartLocale, removeCartLine, setCartLineQuantity } from '@/lib/cart';
 import { translateMessage, type MessageKey } from '@/lib/i18n';
 import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
+import { shortageMessage } from '@/lib/stock';
 
 export type CartActionState = { status: 'idle' } | { status: 'ok'; message: string } | { status: 'error'; message: string };
 
@@ -74,5 +75,9 @@ export async function checkoutAction(_previous: CartActionState, input: FormData
   await rememberCartLocale(state.cart.id, locale); // the order's lines are named in the shopper's language
   const result = await checkoutCart(state.cart.id, { email: email || undefined });
   if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
+  if (result.kind === 'out-of-stock') {
+    revalidatePath('/cart');
+    return { status: 'error', message: translateMessage(locale, shortageMessage(result.shortage)) };
+  }
   redirect(`/pay/${result.token}`);
 }

@@ -5,6 +5,7 @@ import { getLocale, getT } from '@/app/i18n';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { openPaymentOfCart } from '@/lib/payments';
+import { stockLevels } from '@/lib/stock';
 import { startNewCartAction } from './actions';
 import { CartLineForm } from './cart-line-form';
 import { CheckoutForm } from './checkout-form';
@@ -40,6 +41,13 @@ export default async function CartPage() {
   }
   const { lines, totals } = state.cart;
   const openPayment = await openPaymentOfCart(state.cart.id);
+  // Units this cart's own open invoice holds count as the shopper's.
+  const levels = await stockLevels(lines.map((line) => line.product.id), { cartId: state.cart.id });
+  const shortOf = (line: (typeof lines)[number]) => {
+    const available = levels.get(line.product.id)?.available ?? 0;
+    return line.quantity > available ? available : null;
+  };
+  const firstShort = lines.find((line) => shortOf(line) !== null);
   return (
     <>
       <h1>{t('cart.heading')}</h1>
@@ -51,12 +59,17 @@ export default async function CartPage() {
       )}
       <ul className="cart-lines" aria-label={t('cart.lines')}>
         {lines.map((line) => (
-          <li key={line.product.slug} className="cart-line" data-sku={line.product.sku}>
+          <li key={line.product.slug} className={shortOf(line) === null ? 'cart-line' : 'cart-line short'} data-sku={line.product.sku}>
             {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
             <img src={line.product.imagePath} alt="" width={72} height={72} />
             <div className="cart-line-main">
               <Link href={`/products/${line.product.slug}`} className="cart-line-name">{line.product.name}</Link>
               <span className="muted">{t('cart.each', { price: formatMoney(line.unitPriceOre) })}</span>
+              {shortOf(line) !== null && (
+                <span className="stock-note stock-out" data-testid="stock-line">
+                  {shortOf(line) === 0 ? t('stock.lineSoldOut') : t('stock.lineShort', { available: shortOf(line)! })}
+                </span>
+              )}
               <CartLineForm
                 slug={line.product.slug}
                 quantity={line.quantity}
@@ -88,7 +101,10 @@ export default async function CartPage() {
           <dd data-testid="cart-total">{formatMoney(totals.totalOre)}</dd>
         </div>
       </dl>
-      <CheckoutForm labels={{ email: t('checkout.email'), pay: t('checkout.pay'), paying: t('checkout.paying') }} />
+      <CheckoutForm
+        labels={{ email: t('checkout.email'), pay: t('checkout.pay'), paying: t('checkout.paying') }}
+        blocked={firstShort ? t(shortOf(firstShort) === 0 ? 'stock.soldOutNamed' : 'stock.onlyLeft', { name: firstShort.product.name, available: shortOf(firstShort)! }) : undefined}
+      />
     </>
   );
 }

@@ -12,6 +12,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
     <div className="admin">
       <nav className="admin-nav" aria-label={t('admin.title')}>
         <Link href="/admin">{t('admin.nav.orders')}</Link>
+        <Link href="/admin/products">{t('admin.nav.products')}</Link>
         <Link href="/admin/periods">{t('admin.nav.periods')}</Link>
         <form method="post" action="/admin/api/logout">
           <input type="hidden" name="csrf" value={session.csrf} />

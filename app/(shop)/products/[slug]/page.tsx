@@ -4,7 +4,9 @@ import { cache } from 'react';
 import { getLocale, getT } from '@/app/i18n';
 import { findProductBySlug } from '@/lib/catalog';
 import { intlLocale } from '@/lib/i18n';
+import { StockNote } from '@/app/components/stock-note';
 import { formatMoney, formatVatRate } from '@/lib/money';
+import { stockLevel } from '@/lib/stock';
 import { AddToCartForm } from './add-to-cart-form';
 
 type Props = { params: Promise<{ slug: string }> };
@@ -22,6 +24,7 @@ export default async function ProductPage({ params }: Props) {
   const product = await productForPage((await params).slug);
   if (!product) notFound();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
+  const level = stockLevel(product);
   return (
     <article className="product">
       {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
@@ -30,8 +33,13 @@ export default async function ProductPage({ params }: Props) {
         <h1>{product.name}</h1>
         <p className="price price-large">{formatMoney(product.priceOre)}</p>
         <p className="muted">{t('product.vatAndSku', { rate: formatVatRate(product.taxRateBp, intlLocale(locale)), sku: product.sku })}</p>
+        <StockNote level={level} t={t} />
         <p>{product.description}</p>
-        <AddToCartForm slug={product.slug} labels={{ quantity: t('product.quantity'), add: t('product.add'), adding: t('product.adding'), viewCart: t('product.viewCart') }} />
+        <AddToCartForm
+          slug={product.slug}
+          soldOut={level.soldOut}
+          labels={{ quantity: t('product.quantity'), add: t('product.add'), adding: t('product.adding'), viewCart: t('product.viewCart'), soldOut: t('stock.soldOut') }}
+        />
       </div>
     </article>
   );

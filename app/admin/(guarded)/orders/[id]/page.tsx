@@ -43,6 +43,9 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
           )}
         </section>
       )}
+      {order.oversoldUnits > 0 && (
+        <p className="review-flag" role="alert" data-testid="oversold">{t('admin.order.oversold', { units: order.oversoldUnits })}</p>
+      )}
       <dl className="receipt-facts">
         <div><dt>{t('admin.col.status')}</dt><dd data-testid="order-status">{statusLabel(locale, 'order', order.status)}</dd></div>
         <div><dt>{t('admin.col.total')}</dt><dd>{formatMoney(order.totalOre)}</dd></div>
