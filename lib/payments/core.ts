@@ -15,10 +15,13 @@ import { refundOrder } from './refunds';
 import { startSweeperLoop, sweepPass } from './sweeper';
 import { paymentView, type PaymentView } from './view';
 
+/** What the shopper gave at checkout; locale: the language of the order's e-mails. */
+export type CheckoutDetails = { email?: string; locale?: Locale };
+
 export type CheckoutResult = { kind: 'started'; token: string; start: StartResult } | { kind: 'empty-cart' };
 
 /** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
-async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string } = {}): Promise<CheckoutResult> {
+async function checkoutCart(ctx: Ctx, cartId: string, details: CheckoutDetails = {}): Promise<CheckoutResult> {
   await syncOpenInvoiceWithCart(ctx, cartId); // an open invoice must match the cart before we reuse it
   // While an invoice is still open (the sync could neither update nor withdraw it), the order keeps
   // what that invoice asks for: the shopper is sent to it rather than to a changed order.
@@ -26,7 +29,7 @@ async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string 
   if (!upserted) return { kind: 'empty-cart' };
   const order = await ctx.db.order.update({
     where: { id: upserted.orderId },
-    data: { lastActivityAt: ctx.clock.now(), ...(details.email ? { email: details.email } : {}) },
+    data: { lastActivityAt: ctx.clock.now(), ...(details.email ? { email: details.email } : {}), ...(details.locale ? { locale: details.locale } : {}) },
     select: { publicToken: true },
   });
   const start = await startAttempt(ctx, upserted.orderId);
@@ -83,7 +86,7 @@ export function createPaymentCore(ports: PaymentPorts) {
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   return {
     ports,
-    checkoutCart: (cartId: string, details?: { email?: string }) => checkoutCart(ctx, cartId, details),
+    checkoutCart: (cartId: string, details?: CheckoutDetails) => checkoutCart(ctx, cartId, details),
     retryPayment: (token: string) => retryPayment(ctx, token),
     syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId, 0),
     currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),

@@ -70,7 +70,7 @@ export async function checkoutAction(_previous: CartActionState, input: FormData
   if (email !== '' && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
     return { status: 'error', message: translateMessage(locale, { key: 'checkout.badEmail' }) };
   }
-  const result = await checkoutCart(state.cart.id, { email: email || undefined });
+  const result = await checkoutCart(state.cart.id, { email: email || undefined, locale });
   if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
   redirect(`/pay/${result.token}`);
 }
