@@ -40,6 +40,9 @@ export type RunningMailCatcher = {
 const ID = /^\d{13}-[0-9a-f-]{36}$/;
 const MAX_BYTES = 10 * 1024 * 1024;
 
+/** Times as the shop's people read them: Stockholm time. */
+const localTime = (iso: string) => new Date(iso).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' });
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Write a file so that it survives a crash once this returns: temp file, fsync, rename, fsync the folder. */
@@ -185,7 +188,7 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Run
         const rows = messages
           .map(
             (m) =>
-              `<tr><td><time datetime="${m.receivedAt}">${escapeHtml(new Date(m.receivedAt).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' }))}</time></td>` +
+              `<tr><td><time datetime="${m.receivedAt}">${escapeHtml(localTime(m.receivedAt))}</time></td>` +
               `<td>${escapeHtml(m.to)}</td><td><a href="/messages/${m.id}">${escapeHtml(m.subject || '(no subject)')}</a></td></tr>`,
           )
           .join('');
@@ -209,7 +212,7 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Run
           page(
             m.subject,
             `<p><a href="/">All messages</a></p><h1>${escapeHtml(m.subject)}</h1><dl><dt>From</dt><dd>${escapeHtml(m.from)}</dd><dt>To</dt><dd>${escapeHtml(m.to)}</dd>` +
-              `<dt>Time</dt><dd>${escapeHtml(m.receivedAt)}</dd><dt>Message-ID</dt><dd>${escapeHtml(m.messageId ?? '')}</dd></dl>` +
+              `<dt>Time</dt><dd><time datetime="${m.receivedAt}">${escapeHtml(localTime(m.receivedAt))}</time></dd><dt>Message-ID</dt><dd>${escapeHtml(m.messageId ?? '')}</dd></dl>` +
               (m.html ? `<h2>HTML</h2><iframe title="HTML version" sandbox="" srcdoc="${escapeHtml(m.html)}"></iframe>` : '') +
               `<h2>Text</h2><pre>${escapeHtml(m.text ?? '')}</pre>`,
           ),
