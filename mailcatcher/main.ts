@@ -15,13 +15,32 @@ const portOf = (name: string, fallback: number): number => {
   return value;
 };
 
+// Restarted right after a crash, the previous catcher may still be exiting (it stops within a few
+// seconds of losing its parent): wait this long for its ports, as the sandbox does.
+const PORT_WAIT_MS = 15_000;
+
+async function startWhenPortsAreFree(options: Parameters<typeof startMailCatcher>[0]) {
+  const deadline = Date.now() + PORT_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      return await startMailCatcher(options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() >= deadline) throw error;
+      if (!told) console.log(`The mail catcher's ports are still in use (a previous one shutting down?); waiting up to ${PORT_WAIT_MS / 1000} s for them…`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const smtpPort = portOf('MAIL_CATCHER_SMTP_PORT', 2525);
   const httpPort = portOf('MAIL_CATCHER_HTTP_PORT', 8025);
   const dataDir = path.resolve(process.env.DATA_DIR?.trim() || '.data');
   let catcher;
   try {
-    catcher = await startMailCatcher({ smtpPort, httpPort, dataDir });
+    catcher = await startWhenPortsAreFree({ smtpPort, httpPort, dataDir });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     console.error(
