@@ -109,6 +109,14 @@ const EnvSchema = z.object({
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, { error: 'SESSION_SECRET must be at least 32 characters long (a random string, e.g. `openssl rand -base64 48`), or unset to keep one in the database.' }).optional(),
   ),
+  SMTP_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.com:587, or unset for the local mail catcher.' })
+      .optional(),
+  ),
+  MAIL_FROM: z.string().trim().min(3).max(200).default('Nordvik <shop@nordvik.localhost>'),
+  MAIL_CATCHER_SMTP_PORT: port('MAIL_CATCHER_SMTP_PORT', 2525),
+  MAIL_CATCHER_HTTP_PORT: port('MAIL_CATCHER_HTTP_PORT', 8025),
   TRUST_PROXY_HOPS: z.coerce
     .number({ error: 'TRUST_PROXY_HOPS must be the number of proxies in front of the shop, such as 1, or 0 for none.' })
     .int({ error: 'TRUST_PROXY_HOPS must be a whole number of proxies.' })
@@ -173,6 +181,18 @@ export type Config = {
   sessionSecret: string | undefined;
   /** Proxies in front of the shop that append to X-Forwarded-For (scripts/serve.ts); 0 = none. */
   trustProxyHops: number;
+  mail: {
+    /** Where e-mails are sent: SMTP_URL, or the local mail catcher that `npm start` runs. */
+    smtpUrl: string;
+    /** The From header (MAIL_FROM). */
+    from: string;
+    /** SMTP_URL is unset: `npm start` starts the local mail catcher (mailcatcher/main.ts). */
+    startsLocalCatcher: boolean;
+    catcherSmtpPort: number;
+    catcherHttpPort: number;
+    /** The mail catcher's page, listing what the shop sent. */
+    catcherBaseUrl: string;
+  };
 };
 
 export class ConfigError extends Error {
@@ -252,6 +272,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
     sessionSecret: e.SESSION_SECRET,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    mail: {
+      smtpUrl: e.SMTP_URL ?? `smtp://localhost:${e.MAIL_CATCHER_SMTP_PORT}`,
+      from: e.MAIL_FROM,
+      startsLocalCatcher: e.SMTP_URL === undefined,
+      catcherSmtpPort: e.MAIL_CATCHER_SMTP_PORT,
+      catcherHttpPort: e.MAIL_CATCHER_HTTP_PORT,
+      catcherBaseUrl: `http://localhost:${e.MAIL_CATCHER_HTTP_PORT}`,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // `npm start`: everything the shop needs on a fresh clone, in order. Apply migrations, seed the
-// catalog, start the local SEQR sandbox (when the shop points at it), build the app if its sources
+// catalog, start the local SEQR sandbox (when the shop points at it) and the development mail catcher
+// (when SMTP_URL is unset), build the app if its sources
 // changed since the last build, then serve it (scripts/serve.ts: client addresses from the socket).
 // `--dev` serves with `next dev` instead.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -69,6 +70,13 @@ async function main(): Promise<void> {
     process.env.SEQR_SANDBOX = '1';
   } else {
     console.log(`Using the SEQR endpoint ${config.seqr.endpointUrl}.`);
+  }
+  if (config.mail.startsLocalCatcher) {
+    // Development mail: an SMTP server of our own that keeps every message and lists it on a page.
+    launch('The mail catcher', ['--import', 'tsx', path.join(root, 'mailcatcher', 'main.ts')]);
+    console.log(`E-mails go to the local mail catcher: ${config.mail.catcherBaseUrl}/ (set SMTP_URL to send them for real).`);
+  } else {
+    console.log(`Sending e-mail through ${new URL(config.mail.smtpUrl).host}.`);
   }
   if (!dev) buildIfNeeded();
   const portFree = await waitForFreePort(config.port, {

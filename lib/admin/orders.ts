@@ -48,6 +48,7 @@ export async function orderForAdmin(id: string) {
       attempts: { orderBy: { attemptNumber: 'desc' } },
       refunds: { orderBy: { createdAt: 'asc' } },
       events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+      mails: { orderBy: { createdAt: 'asc' }, select: { id: true, kind: true, to: true, subject: true, status: true, tries: true, nextTryAt: true, sentAt: true, lastError: true } },
     },
   });
 }

@@ -77,7 +77,10 @@ export async function applySeqrStatus(ctx: Ctx, attempt: AttemptRow, status: Pay
     return;
   }
   if (decision.to === 'PAID') {
-    if (await markPaid(ctx, attempt, status, reason)) await submitReceipt(ctx, attempt.id);
+    if (await markPaid(ctx, attempt, status, reason)) {
+      ctx.onSettled?.('paid');
+      await submitReceipt(ctx, attempt.id);
+    }
     return;
   }
   const messages = { CANCELED: 'The payment was cancelled.', FAILED: 'The payment failed in the SEQR app.', EXPIRED: 'SEQR expired the invoice.' } as const;

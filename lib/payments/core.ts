@@ -18,6 +18,9 @@ import { startSweeperLoop, sweepPass } from './sweeper';
 import { canRetry } from './transitions';
 import { paymentView, type PaymentView } from './view';
 
+/** What the shopper gave at checkout; locale: the language of the order's e-mails. */
+export type CheckoutDetails = { email?: string; locale?: Locale };
+
 export type CheckoutResult =
   | { kind: 'started'; token: string; start: StartResult }
   | { kind: 'empty-cart' }
@@ -25,7 +28,7 @@ export type CheckoutResult =
   | { kind: 'out-of-stock'; shortage: Shortage };
 
 /** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
-async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string } = {}): Promise<CheckoutResult> {
+async function checkoutCart(ctx: Ctx, cartId: string, details: CheckoutDetails = {}): Promise<CheckoutResult> {
   await syncOpenInvoiceWithCart(ctx, cartId); // an open invoice must match the cart before we reuse it
   // Refuse a cart stock cannot cover before making an order of it (the reservation decides; this
   // only spares an order row for the obvious case).
@@ -39,7 +42,7 @@ async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string 
   if (!upserted) return { kind: 'empty-cart' };
   const order = await ctx.db.order.update({
     where: { id: upserted.orderId },
-    data: { lastActivityAt: ctx.clock.now(), ...(details.email ? { email: details.email } : {}) },
+    data: { lastActivityAt: ctx.clock.now(), ...(details.email ? { email: details.email } : {}), ...(details.locale ? { locale: details.locale } : {}) },
     select: { publicToken: true },
   });
   const start = await startAttempt(ctx, upserted.orderId);
@@ -117,7 +120,7 @@ export function createPaymentCore(ports: PaymentPorts) {
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   return {
     ports,
-    checkoutCart: (cartId: string, details?: { email?: string }) => checkoutCart(ctx, cartId, details),
+    checkoutCart: (cartId: string, details?: CheckoutDetails) => checkoutCart(ctx, cartId, details),
     retryPayment: (token: string) => retryPayment(ctx, token),
     syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId, 0),
     openPaymentOfCart: (cartId: string) => openPaymentOfCart(ctx, cartId),

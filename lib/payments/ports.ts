@@ -64,6 +64,11 @@ export type PaymentPorts = {
   ids: IdSource;
   settings: PaymentSettings;
   invoiceLookup?: InvoiceLookup;
+  /**
+   * Told when a payment was confirmed or accepted, or a refund succeeded: the e-mails derived from
+   * that state can go out at once (production: the mail loop is kicked). Never awaited, never fails.
+   */
+  onSettled?: (what: 'paid' | 'refunded') => void;
   /** Where the core writes its operational log lines (console in production). */
   log?: (line: string) => void;
 };

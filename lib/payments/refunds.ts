@@ -29,7 +29,7 @@ type RefundRow = { id: string; orderId: string; amountOre: number };
  */
 export async function settleRefund(ctx: Ctx, refund: RefundRow, outcome: { ok: true; ersReference: string; message: string } | { ok: false; resultCode?: number; message: string }): Promise<boolean> {
   const now = ctx.clock.now();
-  return ctx.db.$transaction(async (tx) => {
+  const moved = await ctx.db.$transaction(async (tx) => {
     const moved = outcome.ok
       ? await transition.refund(tx, refund, 'SUCCEEDED', { data: { ersReference: outcome.ersReference, resultCode: 0, message: null }, timeline: { at: now, message: outcome.message } })
       : await transition.refund(tx, refund, 'FAILED', { data: { resultCode: outcome.resultCode ?? null, message: outcome.message, nextCheckAt: null }, timeline: { at: now, message: outcome.message } });
@@ -48,6 +48,8 @@ export async function settleRefund(ctx: Ctx, refund: RefundRow, outcome: { ok: t
     }
     return true;
   });
+  if (moved && outcome.ok) ctx.onSettled?.('refunded');
+  return moved;
 }
 
 export async function refundOrder(ctx: Ctx, orderId: string, amountOre: number, actor: string): Promise<RefundResult> {

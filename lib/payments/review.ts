@@ -16,6 +16,7 @@ export async function acceptReviewedPayment(ctx: Ctx, orderId: string, actor: st
     return transition.order(tx, orderId, to, { from: ['REVIEW'], data: { reviewReason: null, lastActivityAt: now }, timeline: { at: now, message: `${actor} accepted the payment as it is.` } });
   });
   if (!accepted) return { ok: false, message: { key: 'admin.review.none' } };
+  ctx.onSettled?.('paid');
   const payment = await ctx.db.paymentAttempt.findFirst({ where: { orderId, status: 'PAID' }, select: { id: true } });
   if (payment) await submitReceipt(ctx, payment.id);
   return { ok: true, message: { key: 'admin.review.accepted' } };

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getConfig } from '../config';
 import { getDb } from '../db';
+import { kickMailer, startMailer } from '../mail/wiring';
 import { createSandboxInvoiceLookup, getSeqrClient } from '../seqr';
 import { createPaymentCore, type PaymentCore } from './core';
 import type { PaymentPorts, SeqrPort } from './ports';
@@ -52,6 +53,7 @@ export function productionPorts(): PaymentPorts {
     invoiceLookup: config.seqr.usesSandbox
       ? createSandboxInvoiceLookup({ sandboxBaseUrl: config.seqr.sandboxBaseUrl, terminalId: config.seqr.terminalId, timeoutMs: config.seqr.timeoutMs })
       : undefined,
+    onSettled: () => kickMailer(),
     log: (line) => console.error(line),
   };
 }
@@ -69,15 +71,18 @@ const DAY_CLOSE_CHECK_MS = 15_000;
 
 const globalForSweeper = globalThis as typeof globalThis & { __seqrShopSweeper?: { stop(): void } };
 
-/** Start the sweeper once per process (Next's instrumentation hook calls this). */
+/** Start the sweeper (and the mail loop) once per process (Next's instrumentation hook calls this). */
 export function startSweeper(): { stop(): void } {
   if (globalForSweeper.__seqrShopSweeper) return globalForSweeper.__seqrShopSweeper;
   const loop = paymentCore().startSweeper(getConfig().payments.sweepIntervalMs);
   const dayClose = paymentCore().startDayCloseLoop(DAY_CLOSE_CHECK_MS);
+  // E-mails derived from payments and refunds: beside the sweeper, kicked when a payment settles.
+  const mailer = startMailer(getConfig().payments.sweepIntervalMs);
   globalForSweeper.__seqrShopSweeper = {
     stop() {
       loop.stop();
       dayClose.stop();
+      mailer.stop();
       globalForSweeper.__seqrShopSweeper = undefined;
     },
   };

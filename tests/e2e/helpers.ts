@@ -45,3 +45,6 @@ export async function expectNoReversals(request: APIRequestContext): Promise<voi
   const details = await Promise.all(invoices.map((i: { invoiceReference: string }) => sandbox(request, 'GET', `/sandbox/invoices/${i.invoiceReference}`)));
   expect(details.filter((d) => d.reversed).map((d) => d.invoiceReference)).toEqual([]);
 }
+
+/** The development mail catcher that `npm start` runs (its test port comes from the config). */
+export const MAIL_CATCHER_URL = `http://localhost:${process.env.E2E_MAIL_HTTP_PORT ?? 8290}`;

@@ -13,6 +13,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 const port = Number(process.env.E2E_PORT ?? 3100);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 8190);
 process.env.E2E_SANDBOX_PORT = String(sandboxPort); // the tests' helpers read it
+// The mail catcher's fixed test ports, next to the sandbox's, so runs with other E2E ports never collide.
+const mailHttpPort = Number(process.env.E2E_MAIL_HTTP_PORT ?? sandboxPort + 100);
+const mailSmtpPort = Number(process.env.E2E_MAIL_SMTP_PORT ?? sandboxPort + 200);
+process.env.E2E_MAIL_HTTP_PORT = String(mailHttpPort);
 export const E2E_DATA_DIR = path.join(root, '.data', 'e2e');
 
 const launchOptions = {
@@ -53,6 +57,10 @@ export default defineConfig({
       PAYMENT_TTL_S: '15',
       SWEEP_INTERVAL_MS: '1000',
       E2E_SANDBOX_PORT: String(sandboxPort),
+      // `npm start` runs the development mail catcher when SMTP_URL is unset.
+      SMTP_URL: '',
+      MAIL_CATCHER_HTTP_PORT: String(mailHttpPort),
+      MAIL_CATCHER_SMTP_PORT: String(mailSmtpPort),
     },
   },
 });

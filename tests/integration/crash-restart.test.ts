@@ -131,10 +131,19 @@ async function waitForGroupToEmpty(instance: Instance, timeoutMs: number): Promi
 /** A shop with its own DATA_DIR and ports; `stop()` kills whatever it started. */
 async function scenario(how: 'start.ts' | 'npm start') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqr-shop-crash-'));
-  const [port, sandboxPort] = [await freePort(), await freePort()];
+  const [port, sandboxPort, mailSmtpPort, mailHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', DATA_DIR: dataDir, PORT: String(port), SEQR_SANDBOX_PORT: String(sandboxPort), PUBLIC_BASE_URL: url };
-  for (const key of ['DATABASE_URL', 'SEQR_WSDL_URL', 'SEQR_TERMINAL_ID', 'SEQR_TERMINAL_PASSWORD', 'SEQR_SANDBOX_PUBLIC_URL']) delete env[key];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    SEQR_SANDBOX_PORT: String(sandboxPort),
+    MAIL_CATCHER_SMTP_PORT: String(mailSmtpPort),
+    MAIL_CATCHER_HTTP_PORT: String(mailHttpPort),
+    PUBLIC_BASE_URL: url,
+  };
+  for (const key of ['DATABASE_URL', 'SEQR_WSDL_URL', 'SEQR_TERMINAL_ID', 'SEQR_TERMINAL_PASSWORD', 'SEQR_SANDBOX_PUBLIC_URL', 'SMTP_URL']) delete env[key];
   const started: Instance[] = [];
   return {
     url,
@@ -165,7 +174,7 @@ async function crashAndRestart(t: TestContext, how: 'start.ts' | 'npm start', ki
   const reference = (await shopper.status(token)).attempt?.invoiceReference;
   assert.ok(reference, 'the checkout issued an invoice');
   const running = liveProcessesInGroup(first.pgid);
-  assert.ok(running.length >= 3, `supervisor, sandbox and shop run: ${JSON.stringify(running)}`);
+  assert.ok(running.length >= 4, `supervisor, sandbox, mail catcher and shop run: ${JSON.stringify(running)}`);
   // No pause before the kill: the sandbox answered sendInvoice only once the invoice was on disk.
 
   const killedAt = Date.now();

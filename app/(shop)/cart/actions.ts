@@ -73,7 +73,7 @@ export async function checkoutAction(_previous: CartActionState, input: FormData
     return { status: 'error', message: translateMessage(locale, { key: 'checkout.badEmail' }) };
   }
   await rememberCartLocale(state.cart.id, locale); // the order's lines are named in the shopper's language
-  const result = await checkoutCart(state.cart.id, { email: email || undefined });
+  const result = await checkoutCart(state.cart.id, { email: email || undefined, locale });
   if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
   if (result.kind === 'out-of-stock') {
     revalidatePath('/cart');

@@ -130,6 +130,26 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
         )
       )}
 
+      <h2>{t('admin.mail.heading')}</h2>
+      {order.mails.length === 0 ? (
+        <p>{t('admin.mail.none')}</p>
+      ) : (
+        <table className="admin-table" aria-label={t('admin.mail.heading')}>
+          <thead><tr><th scope="col">{t('admin.mail.kind')}</th><th scope="col">{t('admin.mail.to')}</th><th scope="col">{t('admin.mail.status')}</th><th scope="col">{t('admin.mail.tries')}</th><th scope="col">{t('admin.mail.lastError')}</th></tr></thead>
+          <tbody>
+            {order.mails.map((m) => (
+              <tr key={m.id} data-testid={`mail-${m.kind.toLowerCase()}`}>
+                <td>{t(`admin.mail.kind.${m.kind}`)}</td>
+                <td>{m.to}</td>
+                <td>{m.status === 'SENT' ? t('admin.mail.status.SENT', { at: m.sentAt ? dateTime.format(m.sentAt) : '' }) : m.status === 'FAILED' ? t('admin.mail.status.FAILED', { tries: m.tries }) : t('admin.mail.status.PENDING', { at: dateTime.format(m.nextTryAt) })}</td>
+                <td className="num">{m.tries}</td>
+                <td>{m.lastError ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
       <h2>{t('admin.order.timeline')}</h2>
       <ol className="timeline" aria-label={t('admin.order.timeline')}>
         {order.events.map((e) => {
