@@ -109,6 +109,21 @@ const EnvSchema = z.object({
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, { error: 'SESSION_SECRET must be at least 32 characters long (a random string, e.g. `openssl rand -base64 48`), or unset to keep one in the database.' }).optional(),
   ),
+  // The seller, as receipts and the footer name it (lib/shop/seller.ts); demo defaults for Nordvik.
+  SHOP_NAME: z.string().trim().min(1, { error: 'SHOP_NAME must not be empty.' }).max(80, { error: 'SHOP_NAME must be at most 80 characters.' }).default('Nordvik Hem AB'),
+  SHOP_ORG_NR: z
+    .string()
+    .trim()
+    .regex(/^\d{6}-\d{4}$/, { error: 'SHOP_ORG_NR must be a Swedish organisation number such as 559123-4567.' })
+    .default('559123-4567'),
+  SHOP_VAT_NR: z
+    .string()
+    .trim()
+    .regex(/^SE\d{12}$/, { error: 'SHOP_VAT_NR must be a Swedish VAT number: SE and 12 digits, such as SE559123456701.' })
+    .default('SE559123456701'),
+  SHOP_ADDRESS: z.string().trim().min(1, { error: 'SHOP_ADDRESS must not be empty.' }).max(200, { error: 'SHOP_ADDRESS must be at most 200 characters.' }).default('Hantverkargatan 12, 112 21 Stockholm'),
+  SHOP_EMAIL: z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'SHOP_EMAIL must be an e-mail address.' }).default('hej@nordvik.example'),
+  SHOP_PHONE: z.string().trim().regex(/^\+?[\d\s()-]{6,20}$/, { error: 'SHOP_PHONE must be a phone number such as +46 8 123 456 78.' }).default('+46 8 123 456 78'),
   TRUST_PROXY_HOPS: z.coerce
     .number({ error: 'TRUST_PROXY_HOPS must be the number of proxies in front of the shop, such as 1, or 0 for none.' })
     .int({ error: 'TRUST_PROXY_HOPS must be a whole number of proxies.' })
@@ -173,6 +188,8 @@ export type Config = {
   sessionSecret: string | undefined;
   /** Proxies in front of the shop that append to X-Forwarded-For (scripts/serve.ts); 0 = none. */
   trustProxyHops: number;
+  /** The seller (SHOP_*): footer, receipts, the receipt sent to SEQR. */
+  seller: { name: string; orgNr: string; vatNr: string; address: string; email: string; phone: string };
 };
 
 export class ConfigError extends Error {
@@ -216,6 +233,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if (resellerParts.some(Boolean) && !resellerParts.every(Boolean)) {
     problems.push('SEQR_RESELLER_ID and SEQR_RESELLER_PASSWORD go together: set both, or neither to use the terminal credentials for reports.');
   }
+  // A Swedish VAT number is SE, the organisation number's ten digits and 01.
+  if (e.SHOP_VAT_NR.slice(2, 12) !== e.SHOP_ORG_NR.replace('-', '')) {
+    problems.push(`SHOP_VAT_NR (${e.SHOP_VAT_NR}) must be SE, the ten digits of SHOP_ORG_NR (${e.SHOP_ORG_NR}) and two more, such as SE${e.SHOP_ORG_NR.replace('-', '')}01.`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -252,6 +273,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
     sessionSecret: e.SESSION_SECRET,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    seller: { name: e.SHOP_NAME, orgNr: e.SHOP_ORG_NR, vatNr: e.SHOP_VAT_NR, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, phone: e.SHOP_PHONE },
   };
 }
 

@@ -1,6 +1,8 @@
 // The payment core as one object over its ports: what the shop's pages, route handlers and the
 // sweeper use (through wiring.ts in production), and what tests and the simulation build with fakes.
 import { randomUUID } from 'node:crypto';
+import type { CheckoutDetails } from '../checkout/details';
+import { shippingLineOf } from '../checkout/shipping';
 import type { Locale } from '../i18n';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
 import { cancelOpenAttemptByMerchant } from './cancel';
@@ -17,16 +19,26 @@ import { paymentView, type PaymentView } from './view';
 
 export type CheckoutResult = { kind: 'started'; token: string; start: StartResult } | { kind: 'empty-cart' };
 
+/** What the checkout form adds to an order: contact and delivery details, and the shipping choice. */
+export type CheckoutInput = { email?: string; details?: CheckoutDetails };
+
 /** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
-async function checkoutCart(ctx: Ctx, cartId: string, details: { email?: string } = {}): Promise<CheckoutResult> {
-  await syncOpenInvoiceWithCart(ctx, cartId); // an open invoice must match the cart before we reuse it
+async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInput = {}): Promise<CheckoutResult> {
+  const { details } = input;
+  const email = details?.email ?? input.email;
+  // The shipping is part of the invoice: undefined (no details) keeps what the order has.
+  const shipping = details ? shippingLineOf(details.shipping) : undefined;
+  await syncOpenInvoiceWithCart(ctx, cartId, 0, shipping); // an open invoice must match the cart before we reuse it
   // While an invoice is still open (the sync could neither update nor withdraw it), the order keeps
   // what that invoice asks for: the shopper is sent to it rather than to a changed order.
-  const upserted = await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
+  const upserted = await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24), shipping });
   if (!upserted) return { kind: 'empty-cart' };
+  const contact = details
+    ? { customerName: details.name, phone: details.phone, deliveryStreet: details.street, deliveryPostcode: details.postcode, deliveryCity: details.city }
+    : {};
   const order = await ctx.db.order.update({
     where: { id: upserted.orderId },
-    data: { lastActivityAt: ctx.clock.now(), ...(details.email ? { email: details.email } : {}) },
+    data: { lastActivityAt: ctx.clock.now(), ...(email ? { email } : {}), ...contact },
     select: { publicToken: true },
   });
   const start = await startAttempt(ctx, upserted.orderId);
@@ -83,7 +95,7 @@ export function createPaymentCore(ports: PaymentPorts) {
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   return {
     ports,
-    checkoutCart: (cartId: string, details?: { email?: string }) => checkoutCart(ctx, cartId, details),
+    checkoutCart: (cartId: string, input?: CheckoutInput) => checkoutCart(ctx, cartId, input),
     retryPayment: (token: string) => retryPayment(ctx, token),
     syncOpenInvoiceWithCart: (cartId: string) => syncOpenInvoiceWithCart(ctx, cartId, 0),
     currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),

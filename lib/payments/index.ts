@@ -3,7 +3,8 @@
 import type { Locale } from '../i18n';
 import { paymentCore } from './wiring';
 
-export { createPaymentCore, type CheckoutResult, type PaymentCore } from './core';
+export { createPaymentCore, type CheckoutInput, type CheckoutResult, type PaymentCore } from './core';
+import type { CheckoutInput } from './core';
 export { STATUS_INTERVAL_MS } from './confirm';
 export type { StartResult } from './issue';
 export type { PaymentPorts } from './ports';
@@ -12,7 +13,7 @@ export { paymentView, type PaymentView } from './view';
 export { productionPorts, startSweeper } from './wiring';
 export { canAcceptReview, canCancel, canRetry, isPayable, isPending, needsReview, paymentIsOver, refundableOre, showsReceipt } from './transitions';
 
-export const checkoutCart = (cartId: string, details?: { email?: string }) => paymentCore().checkoutCart(cartId, details);
+export const checkoutCart = (cartId: string, input?: CheckoutInput) => paymentCore().checkoutCart(cartId, input);
 export const retryPayment = (token: string) => paymentCore().retryPayment(token);
 export const syncOpenInvoiceWithCart = (cartId: string) => paymentCore().syncOpenInvoiceWithCart(cartId);
 export const currentPaymentView = (token: string, locale?: Locale) => paymentCore().currentPaymentView(token, locale);
