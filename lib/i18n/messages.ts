@@ -292,6 +292,8 @@ export const en = {
   'admin.order.customer': 'Customer',
   'admin.order.shipping': 'Shipping',
   'admin.order.orderPage': 'Order page',
+  'done.paymentMethod': 'Payment method: SEQR',
+  'order.lines': 'Items',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -589,6 +591,8 @@ export const sv: Record<MessageKey, string> = {
   'admin.order.customer': 'Kund',
   'admin.order.shipping': 'Frakt',
   'admin.order.orderPage': 'Ordersida',
+  'done.paymentMethod': 'Betalsätt: SEQR',
+  'order.lines': 'Varor',
 };
 
 /** Swedish sentences for the SEQR result codes a shopper or merchant may meet; others stay English. */
