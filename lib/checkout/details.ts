@@ -40,7 +40,7 @@ export const PostcodeSchema = z
 export const PhoneSchema = z
   .string({ error: 'checkout.error.phone' })
   .trim()
-  .regex(/^[+\d][\d\s()-]*$/, { error: 'checkout.error.phone' })
+  .regex(/^[+\d(][\d\s()-]*$/, { error: 'checkout.error.phone' })
   .transform((value) => value.replace(/[\s()-]/g, '').replace(/^00/, '+'))
   .pipe(z.string().regex(/^(?:\+[1-9]\d{6,14}|0\d{6,11})$/, { error: 'checkout.error.phone' }));
 

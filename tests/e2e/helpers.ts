@@ -13,9 +13,28 @@ export async function addToCart(page: Page, slug: string, quantity = 1): Promise
   await expect(page.getByRole('status')).toHaveText(/Added to your cart/);
 }
 
-/** Cart → "Pay with SEQR" → the pay page. */
-export async function checkout(page: Page): Promise<void> {
+/** Delivery details a test shopper fills in at checkout. */
+export const SHOPPER = { name: 'Anna Svensson', email: 'anna@example.se', phone: '070-123 45 67', street: 'Storgatan 1', postcode: '123 45', city: 'Stockholm' };
+
+/** The checkout form's details, in English (the default language of the tests). */
+export async function fillCheckoutDetails(page: Page, details: Partial<typeof SHOPPER> = {}): Promise<void> {
+  const values = { ...SHOPPER, ...details };
+  await page.getByLabel('Full name').fill(values.name);
+  await page.getByLabel('E-mail (for your receipt)').fill(values.email);
+  await page.getByLabel('Phone').fill(values.phone);
+  await page.getByLabel('Street address').fill(values.street);
+  await page.getByLabel('Postcode').fill(values.postcode);
+  await page.getByLabel('City').fill(values.city);
+}
+
+/**
+ * Cart → details → "Pay with SEQR" → the pay page. Shipping is the first option (pickup point,
+ * 49 kr) unless `shipping` names another ("Home delivery").
+ */
+export async function checkout(page: Page, options: { shipping?: RegExp | string } = {}): Promise<void> {
   await page.goto('/cart');
+  await fillCheckoutDetails(page);
+  if (options.shipping) await page.getByRole('radio', { name: options.shipping }).check();
   await page.getByRole('button', { name: 'Pay with SEQR' }).click();
   await expect(page).toHaveURL(/\/pay\/[A-Za-z0-9_-]{32}$/);
 }
