@@ -6,11 +6,12 @@ import { PNG } from 'pngjs';
 
 export const SANDBOX_URL = `http://localhost:${process.env.E2E_SANDBOX_PORT ?? 8190}`;
 
-export async function addToCart(page: Page, slug: string, quantity = 1): Promise<void> {
+/** `labels`: the product page's texts in another language than English. */
+export async function addToCart(page: Page, slug: string, quantity = 1, labels = { quantity: 'Quantity', add: 'Add to cart', added: /Added to your cart/ }): Promise<void> {
   await page.goto(`/products/${slug}`);
-  await page.getByLabel('Quantity').fill(String(quantity));
-  await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect(page.getByRole('status')).toHaveText(/Added to your cart/);
+  await page.getByLabel(labels.quantity).fill(String(quantity));
+  await page.getByRole('button', { name: labels.add }).click();
+  await expect(page.getByRole('status')).toHaveText(labels.added);
 }
 
 /** Delivery details a test shopper fills in at checkout. */
