@@ -34,25 +34,25 @@ test.afterEach(async ({ request }) => {
 async function checkoutWithDetails(page: Page, request: APIRequestContext, l: Labels, bad: 'postcode' | 'phone') {
   await page.goto('/cart');
   await expect(page.getByRole('link', { name: l.terms }).first()).toBeVisible();
-  await page.getByLabel(l.name).fill(SHOPPER.name);
-  await page.getByLabel(l.email).fill(SHOPPER.email);
-  await page.getByLabel(l.phone).fill(bad === 'phone' ? '12-34' : SHOPPER.phone);
-  await page.getByLabel(l.street).fill(SHOPPER.street);
-  await page.getByLabel(l.postcode).fill(bad === 'postcode' ? '1234' : SHOPPER.postcode);
-  await page.getByLabel(l.city).fill(SHOPPER.city);
+  await page.getByLabel(l.name, { exact: true }).fill(SHOPPER.name);
+  await page.getByLabel(l.email, { exact: true }).fill(SHOPPER.email);
+  await page.getByLabel(l.phone, { exact: true }).fill(bad === 'phone' ? '12-34' : SHOPPER.phone);
+  await page.getByLabel(l.street, { exact: true }).fill(SHOPPER.street);
+  await page.getByLabel(l.postcode, { exact: true }).fill(bad === 'postcode' ? '1234' : SHOPPER.postcode);
+  await page.getByLabel(l.city, { exact: true }).fill(SHOPPER.city);
   await page.getByRole('radio', { name: l.home }).check();
   await page.getByRole('button', { name: l.pay }).click();
 
-  await expect(page.getByRole('alert')).toHaveText(l.fix);
-  const field = page.getByLabel(bad === 'postcode' ? l.postcode : l.phone);
+  await expect(page.locator('form.checkout').getByRole('alert')).toHaveText(l.fix);
+  const field = page.getByLabel(bad === 'postcode' ? l.postcode : l.phone, { exact: true });
   await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(field).toHaveAccessibleDescription(new RegExp(bad === 'postcode' ? l.postcodeError.replace(/[.]/g, '\\.') : l.phoneError.replace(/[.+]/g, '\\$&')));
   await expect(page.locator(`#checkout-${bad}-error`)).toHaveText(bad === 'postcode' ? l.postcodeError : l.phoneError);
   // Only that field is marked, and what the shopper typed is still there.
   await expect(page.locator('[aria-invalid="true"]')).toHaveCount(1);
-  await expect(page.getByLabel(l.name)).toHaveValue(SHOPPER.name);
-  await expect(page.getByLabel(l.street)).toHaveValue(SHOPPER.street);
-  await expect(page.getByLabel(l.city)).toHaveValue(SHOPPER.city);
+  await expect(page.getByLabel(l.name, { exact: true })).toHaveValue(SHOPPER.name);
+  await expect(page.getByLabel(l.street, { exact: true })).toHaveValue(SHOPPER.street);
+  await expect(page.getByLabel(l.city, { exact: true })).toHaveValue(SHOPPER.city);
   await expect(page.getByRole('radio', { name: l.home })).toBeChecked();
 
   await field.fill(bad === 'postcode' ? '12345' : '+46 70 123 45 67');
@@ -74,7 +74,7 @@ async function checkoutWithDetails(page: Page, request: APIRequestContext, l: La
 
 async function shipFromBackOffice(page: Page, l: Labels, orderNumber: string) {
   await page.goto('/admin');
-  await page.getByLabel(l.password).fill('nordvik-admin');
+  await page.getByLabel(l.password, { exact: true }).fill('nordvik-admin');
   await page.getByRole('button', { name: l.logIn }).click();
   await page.getByRole('table', { name: l.orders }).getByRole('link', { name: orderNumber }).click();
   await expect(page.getByTestId('order-customer')).toContainText(SHOPPER.name);
@@ -82,8 +82,8 @@ async function shipFromBackOffice(page: Page, l: Labels, orderNumber: string) {
   await page.getByRole('button', { name: l.pack }).click();
   await expect(page.getByTestId('fulfilment-status')).toContainText(l.packed);
   await expect(page.getByRole('button', { name: l.pack })).toHaveCount(0);
-  await page.getByLabel(l.carrier).selectOption('PostNord');
-  await page.getByLabel(l.tracking).fill('ab 123456789 se');
+  await page.getByLabel(l.carrier, { exact: true }).selectOption('PostNord');
+  await page.getByLabel(l.tracking, { exact: true }).fill('ab 123456789 se');
   // A double click ships once: the second request finds the order already shipped.
   const form = page.locator('form[action$="/ship"]');
   const action = await form.getAttribute('action');

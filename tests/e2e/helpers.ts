@@ -20,12 +20,12 @@ export const SHOPPER = { name: 'Anna Svensson', email: 'anna@example.se', phone:
 /** The checkout form's details, in English (the default language of the tests). */
 export async function fillCheckoutDetails(page: Page, details: Partial<typeof SHOPPER> = {}): Promise<void> {
   const values = { ...SHOPPER, ...details };
-  await page.getByLabel('Full name').fill(values.name);
-  await page.getByLabel('E-mail (for your receipt)').fill(values.email);
-  await page.getByLabel('Phone').fill(values.phone);
-  await page.getByLabel('Street address').fill(values.street);
-  await page.getByLabel('Postcode').fill(values.postcode);
-  await page.getByLabel('City').fill(values.city);
+  await page.getByLabel('Full name', { exact: true }).fill(values.name);
+  await page.getByLabel('E-mail (for your receipt)', { exact: true }).fill(values.email);
+  await page.getByLabel('Phone', { exact: true }).fill(values.phone);
+  await page.getByLabel('Street address', { exact: true }).fill(values.street);
+  await page.getByLabel('Postcode', { exact: true }).fill(values.postcode);
+  await page.getByLabel('City', { exact: true }).fill(values.city);
 }
 
 /**
