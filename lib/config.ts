@@ -117,6 +117,21 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Nordvik <shop@nordvik.localhost>'),
   MAIL_CATCHER_SMTP_PORT: port('MAIL_CATCHER_SMTP_PORT', 2525),
   MAIL_CATCHER_HTTP_PORT: port('MAIL_CATCHER_HTTP_PORT', 8025),
+  // The seller, as receipts and the footer name it (lib/shop/seller.ts); demo defaults for Nordvik.
+  SHOP_NAME: z.string().trim().min(1, { error: 'SHOP_NAME must not be empty.' }).max(80, { error: 'SHOP_NAME must be at most 80 characters.' }).default('Nordvik Hem AB'),
+  SHOP_ORG_NR: z
+    .string()
+    .trim()
+    .regex(/^\d{6}-\d{4}$/, { error: 'SHOP_ORG_NR must be a Swedish organisation number such as 559123-4567.' })
+    .default('559123-4567'),
+  SHOP_VAT_NR: z
+    .string()
+    .trim()
+    .regex(/^SE\d{12}$/, { error: 'SHOP_VAT_NR must be a Swedish VAT number: SE and 12 digits, such as SE559123456701.' })
+    .default('SE559123456701'),
+  SHOP_ADDRESS: z.string().trim().min(1, { error: 'SHOP_ADDRESS must not be empty.' }).max(200, { error: 'SHOP_ADDRESS must be at most 200 characters.' }).default('Hantverkargatan 12, 112 21 Stockholm'),
+  SHOP_EMAIL: z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'SHOP_EMAIL must be an e-mail address.' }).default('hej@nordvik.example'),
+  SHOP_PHONE: z.string().trim().regex(/^\+?[\d\s()-]{6,20}$/, { error: 'SHOP_PHONE must be a phone number such as +46 8 123 456 78.' }).default('+46 8 123 456 78'),
   TRUST_PROXY_HOPS: z.coerce
     .number({ error: 'TRUST_PROXY_HOPS must be the number of proxies in front of the shop, such as 1, or 0 for none.' })
     .int({ error: 'TRUST_PROXY_HOPS must be a whole number of proxies.' })
@@ -193,6 +208,8 @@ export type Config = {
     /** The mail catcher's page, listing what the shop sent. */
     catcherBaseUrl: string;
   };
+  /** The seller (SHOP_*): footer, receipts, the receipt sent to SEQR. */
+  seller: { name: string; orgNr: string; vatNr: string; address: string; email: string; phone: string };
 };
 
 export class ConfigError extends Error {
@@ -235,6 +252,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   const resellerParts = [e.SEQR_RESELLER_ID, e.SEQR_RESELLER_PASSWORD];
   if (resellerParts.some(Boolean) && !resellerParts.every(Boolean)) {
     problems.push('SEQR_RESELLER_ID and SEQR_RESELLER_PASSWORD go together: set both, or neither to use the terminal credentials for reports.');
+  }
+  // A Swedish VAT number is SE, the organisation number's ten digits and 01.
+  if (e.SHOP_VAT_NR.slice(2, 12) !== e.SHOP_ORG_NR.replace('-', '')) {
+    problems.push(`SHOP_VAT_NR (${e.SHOP_VAT_NR}) must be SE, the ten digits of SHOP_ORG_NR (${e.SHOP_ORG_NR}) and two more, such as SE${e.SHOP_ORG_NR.replace('-', '')}01.`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -280,6 +301,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       catcherHttpPort: e.MAIL_CATCHER_HTTP_PORT,
       catcherBaseUrl: `http://localhost:${e.MAIL_CATCHER_HTTP_PORT}`,
     },
+    seller: { name: e.SHOP_NAME, orgNr: e.SHOP_ORG_NR, vatNr: e.SHOP_VAT_NR, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, phone: e.SHOP_PHONE },
   };
 }
 

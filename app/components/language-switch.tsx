@@ -3,7 +3,7 @@
 // The language switch on App Router pages: posts to /api/locale with the current address, so the
 // shopper lands where they were.
 import { usePathname, useSearchParams } from 'next/navigation';
-import { LanguageSwitchForm } from './site-chrome';
+import { LanguageSwitchForm } from './language-switch-form';
 
 export function LanguageSwitch({ current, label }: { current: 'en' | 'sv'; label: string }) {
   // Both hooks are typed nullable because the project also has a Pages Router page; here, in the

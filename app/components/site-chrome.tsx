@@ -2,19 +2,12 @@
 // Router layout and the pay page, which is rendered without any client-side framework code.
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import type { Locale, Translate } from '@/lib/i18n';
+import type { Translate } from '@/lib/i18n';
+import { sellerDetails } from '@/lib/shop/seller';
 
-/** The language switch: a plain form, so it works without JavaScript. */
-export function LanguageSwitchForm({ current, label, back }: { current: Locale; label: string; back: string }) {
-  const other = current === 'sv' ? { lang: 'en', name: 'English' } : { lang: 'sv', name: 'Svenska' };
-  return (
-    <form method="post" action="/api/locale" className="language-switch" aria-label={label}>
-      <input type="hidden" name="lang" value={other.lang} />
-      <input type="hidden" name="back" value={back} />
-      <button type="submit" className="button-link header-link" lang={other.lang}>{other.name}</button>
-    </form>
-  );
-}
+// The language switch lives in its own module: the client component language-switch.tsx imports it,
+// and this one reads the server's configuration (the seller), which must stay out of client bundles.
+export { LanguageSwitchForm } from './language-switch-form';
 
 export function CartLinkView({ count, t }: { count: number; t: Translate }) {
   return (
@@ -37,7 +30,26 @@ export function SiteFrame({ t, languageSwitch, cartLink, children }: { t: Transl
         </div>
       </header>
       <main className="page">{children}</main>
-      <footer className="site-footer">{t('site.footer')}</footer>
+      <SiteFooter t={t} />
     </>
+  );
+}
+
+/** The seller (lib/shop/seller.ts) and the shop's terms, on every page. */
+function SiteFooter({ t }: { t: Translate }) {
+  const seller = sellerDetails();
+  return (
+    <footer className="site-footer">
+      <p>{t('site.footer')}</p>
+      <nav aria-label={t('footer.legal')}>
+        <Link href="/terms">{t('footer.terms')}</Link>
+        <Link href="/returns">{t('footer.returns')}</Link>
+        <Link href="/withdrawal">{t('footer.withdrawal')}</Link>
+      </nav>
+      <p className="seller" data-testid="seller">
+        {seller.name} · {seller.address} · {t('seller.orgNr', { value: seller.orgNr })} · {t('seller.vatNr', { value: seller.vatNr })} ·{' '}
+        <a href={`mailto:${seller.email}`}>{seller.email}</a> · <a href={`tel:${seller.phone.replace(/[^\d+]/g, '')}`}>{seller.phone}</a>
+      </p>
+    </footer>
   );
 }

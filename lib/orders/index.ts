@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { loadOpenCart, type CartView, type DbClient } from '../cart';
 import { cartTotals, type VatGroup } from '../cart/totals';
 import { getDb } from '../db';
-import type { OrderEventKind, OrderStatus, PaymentAttemptStatus, Prisma, PrismaClient } from '../generated/prisma/client';
+import type { FulfilmentStatus, OrderEventKind, OrderStatus, PaymentAttemptStatus, Prisma, PrismaClient } from '../generated/prisma/client';
+import type { ShippingLine } from '../checkout/shipping';
 
 export const OrderTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
@@ -43,10 +44,39 @@ export type OrderView = {
   /** The order's cart is open and holds something: only then can a new invoice be asked for. */
   cartHasItems: boolean;
   lines: OrderLineView[];
+  /** The chosen shipping, a priced line of its own (in totalOre, taxOre and vat); null when none was chosen. */
+  shipping: ShippingLine | null;
+  /** VAT per rate over the lines and the shipping. */
   vat: VatGroup[];
   /** Newest first. */
   attempts: AttemptView[];
+  email: string | null;
+  delivery: DeliveryDetails | null;
+  fulfilment: FulfilmentView;
 };
+
+/** Who gets the parcel, and where (checkout details). */
+export type DeliveryDetails = { name: string; phone: string; street: string; postcode: string; city: string };
+
+export type FulfilmentView = { status: FulfilmentStatus; packedAt: Date | null; shippedAt: Date | null; carrier: string | null; trackingNumber: string | null };
+
+/** Total and VAT of an order: its lines plus its shipping as one more priced line. */
+export function orderTotals(lines: readonly { unitPriceOre: number; quantity: number; taxRateBp: number }[], shipping: ShippingLine | null) {
+  const totals = cartTotals(shipping ? [...lines, { unitPriceOre: shipping.priceOre, quantity: 1, taxRateBp: shipping.taxRateBp }] : lines);
+  return { totalOre: totals.totalOre, taxOre: totals.vatOre, vat: totals.vat };
+}
+
+type ShippingColumns = { shippingMethod: ShippingLine['method'] | null; shippingOre: number; shippingTaxRateBp: number };
+
+export function shippingFromColumns(row: ShippingColumns): ShippingLine | null {
+  return row.shippingMethod ? { method: row.shippingMethod, priceOre: row.shippingOre, taxRateBp: row.shippingTaxRateBp } : null;
+}
+
+export function shippingColumns(shipping: ShippingLine | null): ShippingColumns {
+  return shipping ? { shippingMethod: shipping.method, shippingOre: shipping.priceOre, shippingTaxRateBp: shipping.taxRateBp } : { shippingMethod: null, shippingOre: 0, shippingTaxRateBp: 0 };
+}
+
+const sameShipping = (a: ShippingLine | null, b: ShippingLine | null) => a?.method === b?.method && a?.priceOre === b?.priceOre && a?.taxRateBp === b?.taxRateBp;
 
 export class OrderInputError extends Error {
   override readonly name = 'OrderInputError';
@@ -119,6 +149,11 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput, db: DbClient): Pro
   const lines = order.lines.map(({ position, sku, name, unitPriceOre, taxRateBp, quantity, lineTotalOre }) => ({
     position, sku, name, unitPriceOre, taxRateBp, quantity, lineTotalOre,
   }));
+  const shipping = shippingFromColumns(order);
+  const delivery =
+    order.customerName && order.phone && order.deliveryStreet && order.deliveryPostcode && order.deliveryCity
+      ? { name: order.customerName, phone: order.phone, street: order.deliveryStreet, postcode: order.deliveryPostcode, city: order.deliveryCity }
+      : null;
   return {
     id: order.id,
     number: order.number,
@@ -137,8 +172,12 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput, db: DbClient): Pro
     openAttemptId: order.openAttemptId,
     cartHasItems: cartHasItems(order.cart),
     lines,
-    vat: cartTotals(lines).vat,
+    shipping,
+    vat: orderTotals(lines, shipping).vat,
     attempts: order.attempts,
+    email: order.email,
+    delivery,
+    fulfilment: { status: order.fulfilmentStatus, packedAt: order.packedAt, shippedAt: order.shippedAt, carrier: order.carrier, trackingNumber: order.trackingNumber },
   };
 }
 
@@ -164,6 +203,8 @@ export type UpsertOptions = {
   db?: PrismaClient;
   now?: Date;
   newToken?: () => string;
+  /** The shipping chosen at checkout; undefined keeps an existing order's (a cart change). */
+  shipping?: ShippingLine | null;
 };
 
 export async function upsertOrderFromCart(cartId: string, options: UpsertOptions = {}): Promise<{ orderId: string; changed: boolean } | null> {
@@ -174,7 +215,6 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
   const lines = orderLinesFromCart(cart).map((line) => ({ ...line, productId: null as string | null }));
   const products = await db.product.findMany({ where: { sku: { in: lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
   for (const line of lines) line.productId = products.find((p) => p.sku === line.sku)?.id ?? null;
-  const totals = cart.totals;
 
   return db.$transaction(async (tx) => {
     const existing = await tx.order.findFirst({
@@ -182,9 +222,12 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
       orderBy: { createdAt: 'desc' },
       include: { lines: { orderBy: { position: 'asc' } } },
     });
+    const shipping = options.shipping !== undefined ? options.shipping : existing ? shippingFromColumns(existing) : null;
+    const totals = orderTotals(lines, shipping);
     if (existing) {
       const same =
         existing.totalOre === totals.totalOre &&
+        sameShipping(shippingFromColumns(existing), shipping) &&
         existing.lines.length === lines.length &&
         existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.name === lines[i]!.name && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
       if (same) return { orderId: existing.id, changed: false };
@@ -194,7 +237,7 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
       await tx.orderLine.deleteMany({ where: { orderId: existing.id } });
       await tx.order.update({
         where: { id: existing.id },
-        data: { totalOre: totals.totalOre, taxOre: totals.vatOre, lastActivityAt: now, lines: { create: lines } },
+        data: { totalOre: totals.totalOre, taxOre: totals.taxOre, ...shippingColumns(shipping), lastActivityAt: now, lines: { create: lines } },
       });
       await tx.orderEvent.create({
         data: { orderId: existing.id, at: now, kind: 'NOTE', message: `The cart changed; the order now totals ${totals.totalOre} öre.` },
@@ -207,11 +250,12 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
         cartId,
         currency: 'SEK',
         totalOre: totals.totalOre,
-        taxOre: totals.vatOre,
+        taxOre: totals.taxOre,
+        ...shippingColumns(shipping),
         createdAt: now,
         lastActivityAt: now,
         lines: { create: lines },
-        events: { create: { at: now, kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${totals.itemCount} item(s).` } },
+        events: { create: { at: now, kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${cart.totals.itemCount} item(s).` } },
       },
       select: { id: true },
     });
@@ -238,14 +282,20 @@ export async function listOrderEvents(orderId: string) {
   return getDb().orderEvent.findMany({ where: { orderId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
 }
 
-/** What an order becomes after a cart change: totals and lines (a snapshot, JSON-safe). */
-export type OrderSnapshot = { totalOre: number; taxOre: number; lines: OrderLineView[] };
+/**
+ * What an order becomes after a cart change: totals, lines and shipping (a snapshot, JSON-safe).
+ * `shipping` is absent in snapshots saved before shipping existed: the order keeps its own then.
+ */
+export type OrderSnapshot = { totalOre: number; taxOre: number; lines: OrderLineView[]; shipping?: ShippingLine | null };
 
 /** Give an order new contents (lib/payments, once SEQR has the matching invoice update). */
 export async function applyOrderSnapshot(tx: Prisma.TransactionClient, orderId: string, snapshot: OrderSnapshot, now: Date): Promise<void> {
   const products = await tx.product.findMany({ where: { sku: { in: snapshot.lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
   await tx.orderLine.deleteMany({ where: { orderId } });
   await tx.orderLine.createMany({ data: snapshot.lines.map((line) => ({ ...line, orderId, productId: products.find((p) => p.sku === line.sku)?.id ?? null })) });
-  await tx.order.update({ where: { id: orderId }, data: { totalOre: snapshot.totalOre, taxOre: snapshot.taxOre, lastActivityAt: now } });
+  await tx.order.update({
+    where: { id: orderId },
+    data: { totalOre: snapshot.totalOre, taxOre: snapshot.taxOre, ...(snapshot.shipping !== undefined ? shippingColumns(snapshot.shipping) : {}), lastActivityAt: now },
+  });
   await tx.orderEvent.create({ data: { orderId, at: now, kind: 'NOTE', message: `The cart changed; the order now totals ${snapshot.totalOre} öre.` } });
 }

@@ -7,7 +7,8 @@
 // invoice, whose amount is uncertain.
 import { loadOpenCart } from '../cart';
 import { Prisma } from '../generated/prisma/client';
-import { applyOrderSnapshot, findOrderById, orderLinesFromCart, upsertOrderFromCart, type OrderSnapshot, type OrderView } from '../orders';
+import type { ShippingLine } from '../checkout/shipping';
+import { applyOrderSnapshot, findOrderById, orderLinesFromCart, orderTotals, upsertOrderFromCart, type OrderSnapshot, type OrderView } from '../orders';
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { withdrawInvoice } from './cancel';
 import { loadAttempt, timeline, withSeqrLog, type AttemptRow, type Ctx } from './context';
@@ -18,8 +19,9 @@ import { largerOf, orderStockLines, snapshotStockLines } from './stock';
 /** An update mark older than the SEQR deadline plus this margin belongs to a call that is over. */
 export const UPDATE_SETTLE_MARGIN_MS = 5000;
 
-export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 0): Promise<void> {
-  const snapshot = () => upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24) });
+/** `shipping`: a shipping choice made at checkout (undefined keeps the order's). */
+export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 0, shipping?: ShippingLine | null): Promise<void> {
+  const snapshot = () => upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24), shipping });
   const order = await ctx.db.order.findFirst({ where: { cartId, status: 'AWAITING_PAYMENT' }, orderBy: { createdAt: 'desc' }, select: { id: true, openAttemptId: true } });
   if (!order) return;
   const attempt = order.openAttemptId ? await loadAttempt(ctx, order.openAttemptId) : null;
@@ -29,17 +31,17 @@ export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 
   }
   const reference = attempt.invoiceReference;
   const current = await findOrderById(order.id, ctx.db);
-  const preview = current ? await previewOrderFromCart(ctx, cartId, current) : null;
+  const preview = current ? await previewOrderFromCart(ctx, cartId, current, shipping) : null;
   if (!current || !preview) {
     await withdrawInvoice(ctx, attempt, 'CANCELED', 'The cart was emptied; the shop withdrew the invoice.');
     return;
   }
-  if (preview.totalOre === current.totalOre && JSON.stringify(preview.lines) === JSON.stringify(current.lines)) return;
+  if (preview.totalOre === current.totalOre && JSON.stringify(preview.lines) === JSON.stringify(current.lines) && JSON.stringify(preview.shipping) === JSON.stringify(current.shipping)) return;
   // Claimed by compare-and-set: while another update of this invoice is in flight (a second tab),
   // this one leaves it alone; that one looks at the cart again when it is done.
   // While the update is in flight the invoice may be paid at either amount: it holds, per product,
   // the larger of the old and the new contents (reserved with the mark, in one transaction).
-  const pending: OrderSnapshot = { totalOre: preview.totalOre, taxOre: preview.taxOre, lines: preview.lines };
+  const pending: OrderSnapshot = { totalOre: preview.totalOre, taxOre: preview.taxOre, lines: preview.lines, shipping: preview.shipping };
   const claimed = await ctx.db
     .$transaction(async (tx) => {
       const { count } = await tx.paymentAttempt.updateMany({
@@ -84,7 +86,7 @@ export async function syncOpenInvoiceWithCart(ctx: Ctx, cartId: string, round = 
   const change: InvoiceAmountChange = { attemptId: attempt.id, fromOre: current.totalOre, toOre: preview.totalOre };
   await timeline(ctx, order.id, { kind: 'NOTE', message: `Invoice ${reference} updated to ${preview.totalOre} öre after a cart change.`, data: { invoiceAmountChange: change } });
   // The cart may have changed again while SEQR was answering.
-  if (round < 3) await syncOpenInvoiceWithCart(ctx, cartId, round + 1);
+  if (round < 3) await syncOpenInvoiceWithCart(ctx, cartId, round + 1, shipping);
 }
 
 const DB_NULL = Prisma.DbNull;
@@ -115,10 +117,12 @@ export async function settlePendingUpdate(ctx: Ctx, attempt: AttemptRow): Promis
 }
 
 /** What the order would look like with the cart's current contents (nothing is written). */
-async function previewOrderFromCart(ctx: Ctx, cartId: string, order: OrderView): Promise<OrderView | null> {
+async function previewOrderFromCart(ctx: Ctx, cartId: string, order: OrderView, shipping: ShippingLine | null | undefined): Promise<OrderView | null> {
   const cart = await loadOpenCart(cartId, ctx.db);
   if (!cart || cart.lines.length === 0) return null;
-  return { ...order, totalOre: cart.totals.totalOre, taxOre: cart.totals.vatOre, vat: cart.totals.vat, lines: orderLinesFromCart(cart) };
+  const lines = orderLinesFromCart(cart);
+  const chosen = shipping !== undefined ? shipping : order.shipping;
+  return { ...order, ...orderTotals(lines, chosen), lines, shipping: chosen };
 }
 
 export type InvoiceAmountChange = { attemptId: string; fromOre: number; toOre: number };

@@ -1,10 +1,10 @@
 // lib/payments: the payment lifecycle. Only this module changes a payment's state. The functions
 // here are the production core (wiring.ts); the use cases live one per file and take their ports.
 import type { Locale } from '../i18n';
-import type { CheckoutDetails } from './core';
 import { paymentCore } from './wiring';
 
-export { createPaymentCore, type CheckoutDetails, type CheckoutResult, type PaymentCore } from './core';
+export { createPaymentCore, type CheckoutInput, type CheckoutResult, type PaymentCore } from './core';
+import type { CheckoutInput } from './core';
 export { STATUS_INTERVAL_MS } from './confirm';
 export type { StartResult } from './issue';
 export type { PaymentPorts } from './ports';
@@ -13,7 +13,7 @@ export { paymentView, type PaymentView } from './view';
 export { productionPorts, startSweeper } from './wiring';
 export { canAcceptReview, canCancel, canRetry, isPayable, isPending, needsReview, paymentIsOver, refundableOre, showsReceipt } from './transitions';
 
-export const checkoutCart = (cartId: string, details?: CheckoutDetails) => paymentCore().checkoutCart(cartId, details);
+export const checkoutCart = (cartId: string, input?: CheckoutInput) => paymentCore().checkoutCart(cartId, input);
 export const retryPayment = (token: string) => paymentCore().retryPayment(token);
 export const syncOpenInvoiceWithCart = (cartId: string) => paymentCore().syncOpenInvoiceWithCart(cartId);
 export const openPaymentOfCart = (cartId: string) => paymentCore().openPaymentOfCart(cartId);

@@ -1,6 +1,7 @@
 // Opening an attempt: the attempt is saved and claims the order's single open slot before
 // sendInvoice is called, then the reference is saved. A sendInvoice with an unknown outcome is
 // settled at once (recover.ts), so a slow SEQR never leaves a payable invoice nobody was shown.
+import { shippingOption } from '../checkout/shipping';
 import { findOrderById, orderNumberLabel, type OrderView } from '../orders';
 import { isSeqrResultError, isSeqrTransportError, type InvoiceInput } from '../seqr';
 import { closeAttempt } from './close-attempt';
@@ -21,8 +22,12 @@ export type StartResult =
   /** SEQR did not answer (or too late); the pay page offers to try again. */
   | { kind: 'unavailable' };
 
-export function invoiceFor(ctx: Ctx, order: OrderView, attempt: { clientInvoiceId: string; notificationToken: string }): InvoiceInput {
+/** The SEQR invoice of an order: a row per line and one for the shipping; the rows sum to the total. */
+export function invoiceFor(ctx: Ctx, order: Pick<OrderView, 'totalOre' | 'currency' | 'lines' | 'shipping' | 'publicToken'>, attempt: { clientInvoiceId: string; notificationToken: string }): InvoiceInput {
   const base = ctx.settings.publicBaseUrl;
+  const shippingRow = order.shipping
+    ? [{ description: shippingOption(order.shipping.method).invoiceText, quantity: 1, unitPriceOre: order.shipping.priceOre, totalOre: order.shipping.priceOre, taxRateBp: order.shipping.taxRateBp, sku: shippingOption(order.shipping.method).sku }]
+    : [];
   return {
     title: 'Nordvik',
     clientInvoiceId: attempt.clientInvoiceId,
@@ -36,7 +41,7 @@ export function invoiceFor(ctx: Ctx, order: OrderView, attempt: { clientInvoiceI
       totalOre: line.lineTotalOre,
       taxRateBp: line.taxRateBp,
       sku: line.sku,
-    })),
+    })).concat(shippingRow),
     cashierId: 'web',
     backUrl: `${base}/orders/${order.publicToken}/done`,
     notificationUrl: `${base}/api/seqr/notify/${attempt.notificationToken}`,

@@ -6,6 +6,7 @@
 import { findOrderById } from '../orders';
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { loadAttempt, note, sentenceOf, withSeqrLog, type AttemptRow, type Ctx } from './context';
+import { sellerDetails } from '../shop/seller';
 import { receiptHtml } from './receipt-document';
 import { showsReceipt, transition } from './transitions';
 
@@ -20,7 +21,7 @@ export async function submitReceipt(ctx: Ctx, attemptId: string): Promise<void> 
   // the order's total, which is not what SEQR charged.
   if (!order || !showsReceipt(order)) return;
   const ersReference = attempt.ersReference;
-  const document = receiptHtml(order, { ersReference, paidAt: attempt.paidAt ?? ctx.clock.now() });
+  const document = receiptHtml(order, { ersReference, paidAt: attempt.paidAt ?? ctx.clock.now() }, sellerDetails());
   const claimed = await transition.receipt(ctx.db, attempt, 'SENDING', { from: ['NOT_SENT'], data: { receiptClaimedAt: ctx.clock.now() } });
   if (!claimed) return;
   try {

@@ -32,7 +32,7 @@ test.afterEach(async ({ request }) => {
 });
 
 test('log in, refund partially twice, then an over-refund is refused with a clear message', async ({ page, request }) => {
-  await paidOrder(page, request, 'wool-throw'); // 895,00 kr
+  await paidOrder(page, request, 'wool-throw'); // 895,00 kr + 49,00 kr shipping = 944,00 kr
   await logIn(page);
   await openNewestOrder(page);
   await expect(page.getByTestId('order-status')).toHaveText('paid');
@@ -51,9 +51,9 @@ test('log in, refund partially twice, then an over-refund is refused with a clea
   await page.getByRole('button', { name: /^Yes, refund 200,00\skr$/ }).click();
   await expect(page.getByTestId('order-refunded')).toHaveText(/300,50/);
 
-  await page.getByLabel(/Refund amount/).fill('600');
+  await page.getByLabel(/Refund amount/).fill('650');
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'can be refunded' })).toHaveText(/At most 594,50\s*kr can be refunded/);
+  await expect(page.getByRole('alert').filter({ hasText: 'can be refunded' })).toHaveText(/At most 643,50\s*kr can be refunded/);
   await expect(page.getByTestId('order-refunded')).toHaveText(/300,50/);
 
   await page.getByLabel(/Refund amount/).fill('12.345');
@@ -64,7 +64,7 @@ test('log in, refund partially twice, then an over-refund is refused with a clea
 });
 
 test('two concurrent refunds that together exceed the paid amount: one succeeds, one is refused', async ({ page, request }) => {
-  await paidOrder(page, request, 'pour-over-kettle'); // 649,00 kr
+  await paidOrder(page, request, 'pour-over-kettle'); // 649,00 kr + 49,00 kr shipping
   await logIn(page);
   await openNewestOrder(page);
   const action = await page.locator('form.refund-form').getAttribute('action');
@@ -77,7 +77,7 @@ test('two concurrent refunds that together exceed the paid amount: one succeeds,
   const results = await Promise.all([refund(), refund()]);
   expect(results.map((r) => r.status()).sort()).toEqual([200, 409]);
   const refused = results.find((r) => r.status() === 409)!;
-  expect((await refused.json()).error).toMatch(/At most 249,00\s*kr can be refunded/);
+  expect((await refused.json()).error).toMatch(/At most 298,00\s*kr can be refunded/);
   await page.reload();
   await expect(page.getByTestId('order-refunded')).toHaveText(/400,00/);
 });

@@ -12,10 +12,10 @@ test('pay with SEQR: the QR (desktop) or the app link (phone), then the receipt 
   await addToCart(page, 'stoneware-mug', 2);
   await addToCart(page, 'fika-cookbook');
   await checkout(page);
-  await expect(page.getByTestId('pay-amount')).toHaveText(/657,00/);
+  await expect(page.getByTestId('pay-amount')).toHaveText(/706,00/); // 657,00 kr of goods + 49,00 kr to a pickup point
   const invoice = await newestInvoice(request);
   const qrUrl = `HTTP://SEQR.SE/R${invoice.invoiceReference}`;
-  expect((await sandbox(request, 'GET', `/sandbox/invoices/${invoice.invoiceReference}`)).totalAmount).toEqual({ currency: 'SEK', value: '657.00' });
+  expect((await sandbox(request, 'GET', `/sandbox/invoices/${invoice.invoiceReference}`)).totalAmount).toEqual({ currency: 'SEK', value: '706.00' });
 
   if (testInfo.project.name === 'phone') {
     const appLink = page.getByRole('link', { name: 'Open SEQR app' });
@@ -25,7 +25,7 @@ test('pay with SEQR: the QR (desktop) or the app link (phone), then the receipt 
     expect(await decodeQr(page.getByRole('img', { name: 'SEQR QR code' }))).toBe(qrUrl);
     // The app cannot open here: the sandbox wallet plays it and, like the app, returns via backURL.
     await page.getByRole('link', { name: /Open the SEQR sandbox wallet/ }).click();
-    await expect(page.getByText('657.00')).toBeVisible();
+    await expect(page.getByText('706.00')).toBeVisible();
     await page.getByRole('button', { name: 'Pay' }).click();
   } else {
     await expect(page.getByRole('link', { name: 'Open SEQR app' })).toBeHidden();
@@ -39,7 +39,7 @@ test('pay with SEQR: the QR (desktop) or the app link (phone), then the receipt 
   const paid = await sandbox(request, 'GET', `/sandbox/invoices/${invoice.invoiceReference}`);
   await expect(page.getByText('SEQR reference')).toBeVisible();
   await expect(page.getByTestId('seqr-reference')).toHaveText(paid.ersReference);
-  expect(nbsp(await page.getByTestId('receipt-total').innerText())).toBe('657,00 kr');
+  expect(nbsp(await page.getByTestId('receipt-total').innerText())).toBe('706,00 kr');
   await expect(page.getByRole('cell', { name: 'Stoneware mug, moss' })).toBeVisible();
   await expect(page.getByText(/of which VAT 25/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Print receipt' })).toBeVisible();
@@ -103,7 +103,7 @@ test('SEQR down at checkout: a clear message, the order is kept, and trying agai
   await sandbox(request, 'DELETE', '/sandbox/faults');
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.locator('.pay-status')).toHaveText(/Waiting for your payment/);
-  await expect(page.getByTestId('pay-amount')).toHaveText(/349,00/);
+  await expect(page.getByTestId('pay-amount')).toHaveText(/398,00/); // 349,00 + 49,00 shipping
 });
 
 test('a forged notification changes nothing', async ({ page, request }) => {

@@ -23,6 +23,7 @@ test('public route handlers answer malformed requests with 4xx and a message', a
     checks.push({ method: 'GET', path: `/api/orders/${token}/status` }, { method: 'GET', path: `/api/orders/${token}/status?stream=1` });
     checks.push({ method: 'POST', path: `/api/seqr/notify/${token}` }, { method: 'GET', path: `/api/seqr/notify/${token}` });
     checks.push({ method: 'POST', path: `/admin/api/orders/${token}/refund` }, { method: 'POST', path: `/admin/api/orders/${token}/cancel` });
+    checks.push({ method: 'POST', path: `/admin/api/orders/${token}/pack` }, { method: 'POST', path: `/admin/api/orders/${token}/ship` });
     checks.push({ method: 'POST', path: `/api/orders/${token}/retry` });
   }
   checks.push({ method: 'POST', path: '/api/locale' }, { method: 'POST', path: '/admin/api/login' }, { method: 'POST', path: '/admin/api/periods' }, { method: 'POST', path: '/admin/api/logout' });
@@ -39,7 +40,7 @@ test('public route handlers answer malformed requests with 4xx and a message', a
 test('pages answer malformed addresses with 404 or the login, never 500', async ({ request }) => {
   test.skip(test.info().project.name !== 'desktop', 'one browser project is enough for HTTP-only checks');
   for (const token of BAD_TOKENS.map(encodeURIComponent)) {
-    for (const path of [`/products/${token}`, `/pay/${token}`, `/orders/${token}/done`, `/admin/orders/${token}`, `/admin/periods/${token}`]) {
+    for (const path of [`/products/${token}`, `/pay/${token}`, `/orders/${token}`, `/orders/${token}/done`, `/admin/orders/${token}`, `/admin/periods/${token}`]) {
       const response = await request.get(path, { maxRedirects: 0 });
       expect(response.status(), path).toBeGreaterThanOrEqual(300);
       expect(response.status(), path).toBeLessThan(500);

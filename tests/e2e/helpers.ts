@@ -6,16 +6,36 @@ import { PNG } from 'pngjs';
 
 export const SANDBOX_URL = `http://localhost:${process.env.E2E_SANDBOX_PORT ?? 8190}`;
 
-export async function addToCart(page: Page, slug: string, quantity = 1): Promise<void> {
+/** `labels`: the product page's texts in another language than English. */
+export async function addToCart(page: Page, slug: string, quantity = 1, labels = { quantity: 'Quantity', add: 'Add to cart', added: /Added to your cart/ }): Promise<void> {
   await page.goto(`/products/${slug}`);
-  await page.getByLabel('Quantity').fill(String(quantity));
-  await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect(page.getByRole('status')).toHaveText(/Added to your cart/);
+  await page.getByLabel(labels.quantity).fill(String(quantity));
+  await page.getByRole('button', { name: labels.add }).click();
+  await expect(page.getByRole('status')).toHaveText(labels.added);
 }
 
-/** Cart → "Pay with SEQR" → the pay page. */
-export async function checkout(page: Page): Promise<void> {
+/** Delivery details a test shopper fills in at checkout. */
+export const SHOPPER = { name: 'Anna Svensson', email: 'anna@example.se', phone: '070-123 45 67', street: 'Storgatan 1', postcode: '123 45', city: 'Stockholm' };
+
+/** The checkout form's details, in English (the default language of the tests). */
+export async function fillCheckoutDetails(page: Page, details: Partial<typeof SHOPPER> = {}): Promise<void> {
+  const values = { ...SHOPPER, ...details };
+  await page.getByLabel('Full name', { exact: true }).fill(values.name);
+  await page.getByLabel('E-mail (for your receipt)', { exact: true }).fill(values.email);
+  await page.getByLabel('Phone', { exact: true }).fill(values.phone);
+  await page.getByLabel('Street address', { exact: true }).fill(values.street);
+  await page.getByLabel('Postcode', { exact: true }).fill(values.postcode);
+  await page.getByLabel('City', { exact: true }).fill(values.city);
+}
+
+/**
+ * Cart → details → "Pay with SEQR" → the pay page. Shipping is the first option (pickup point,
+ * 49 kr) unless `shipping` names another ("Home delivery").
+ */
+export async function checkout(page: Page, options: { shipping?: RegExp | string } = {}): Promise<void> {
   await page.goto('/cart');
+  await fillCheckoutDetails(page);
+  if (options.shipping) await page.getByRole('radio', { name: options.shipping }).check();
   await page.getByRole('button', { name: 'Pay with SEQR' }).click();
   await expect(page).toHaveURL(/\/pay\/[A-Za-z0-9_-]{32}$/);
 }

@@ -15,6 +15,17 @@ export function serverActionIds(): Record<string, string> {
   return Object.fromEntries(Object.entries(manifest.node).map(([id, entry]) => [entry.exportedName, id]));
 }
 
+/** What a shopper types into the checkout form (shipping: the pickup point, 49 kr). */
+export const CHECKOUT_DETAILS = {
+  name: 'Anna Svensson',
+  email: 'anna@example.se',
+  phone: '070-123 45 67',
+  street: 'Storgatan 1',
+  postcode: '123 45',
+  city: 'Stockholm',
+  shipping: 'PICKUP_POINT',
+};
+
 export class HttpShopper {
   private cookies = new Map<string, string>();
 
@@ -67,9 +78,9 @@ export class HttpShopper {
     if (result.status !== 200 || !result.body.includes('"status":"ok"')) throw new Error(`Adding ${slug} to the cart failed: HTTP ${result.status} ${result.body.slice(0, 300)}`);
   }
 
-  /** "Pay with SEQR": returns the order token from the redirect to the pay page. */
-  async checkout(email = ''): Promise<string> {
-    const result = await this.action('checkoutAction', '/cart', { email });
+  /** "Pay with SEQR" with the checkout form's details: returns the order token from the redirect to the pay page. */
+  async checkout(email = '', details: Partial<Record<keyof typeof CHECKOUT_DETAILS, string>> = {}): Promise<string> {
+    const result = await this.action('checkoutAction', '/cart', { ...CHECKOUT_DETAILS, ...(email ? { email } : {}), ...details });
     const token = result.redirect && /^\/pay\/([A-Za-z0-9_-]+)$/.exec(result.redirect)?.[1];
     if (!token) throw new Error(`Checkout did not lead to a pay page: HTTP ${result.status} ${result.body.slice(0, 300)}`);
     return token;

@@ -18,7 +18,7 @@ import { freshDatabase } from '../helpers/db';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox';
 import { buildIfNeeded, freePort, startShopInstance, type ShopInstance } from '../helpers/shop';
-import { HttpShopper } from '../helpers/shopper';
+import { CHECKOUT_DETAILS, HttpShopper } from '../helpers/shopper';
 
 let ownPostgres: TestPostgres | undefined;
 if (!process.env.TEST_POSTGRES_URL) {
@@ -144,7 +144,7 @@ test('(a) boot with an open attempt, the sweeper talks to SEQR first: a checkout
   await sandbox.control.setFaults({ resultCode: 94, operation: 'sendInvoice' });
   let checkout: Awaited<ReturnType<HttpShopper['action']>>;
   try {
-    checkout = await shopper.action('checkoutAction', '/cart', { email: '' });
+    checkout = await shopper.action('checkoutAction', '/cart', CHECKOUT_DETAILS);
   } finally {
     await sandbox.control.clearFaults();
   }

@@ -7,6 +7,7 @@ import { formOf } from '@/app/action-input';
 import { getLocale } from '@/app/i18n';
 import { addToCart, CartInputError, readCart, rememberCartLocale, removeCartLine, setCartLineQuantity } from '@/lib/cart';
 import { translateMessage, type MessageKey } from '@/lib/i18n';
+import { CHECKOUT_FIELDS, parseCheckoutDetails, type CheckoutField } from '@/lib/checkout/details';
 import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
 import { shortageMessage } from '@/lib/stock';
 
@@ -62,22 +63,35 @@ export async function startNewCartAction(): Promise<void> {
   revalidatePath('/', 'layout');
 }
 
-/** "Pay with SEQR": the server builds the order from database prices and issues the invoice. */
-export async function checkoutAction(_previous: CartActionState, input: FormData): Promise<CartActionState> {
+export type CheckoutValues = Partial<Record<CheckoutField, string>>;
+
+export type CheckoutActionState =
+  | { status: 'idle' }
+  | { status: 'error'; message: string; fieldErrors: Partial<Record<CheckoutField, string>>; values: CheckoutValues };
+
+/** "Pay with SEQR": the details are checked (lib/checkout), then the server builds the order from database prices and issues the invoice. */
+export async function checkoutAction(_previous: CheckoutActionState, input: FormData): Promise<CheckoutActionState> {
   const form = formOf(input);
   const locale = await getLocale();
+  const values: CheckoutValues = {};
+  for (const field of CHECKOUT_FIELDS) {
+    const value = form.get(field);
+    if (typeof value === 'string') values[field] = value.slice(0, 300);
+  }
   const state = await readCart(await cartCookieValue());
-  if (state.kind !== 'ok' || state.cart.lines.length === 0) return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
-  const email = String(form.get('email') ?? '').trim();
-  if (email !== '' && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
-    return { status: 'error', message: translateMessage(locale, { key: 'checkout.badEmail' }) };
+  const emptyCart = { status: 'error' as const, message: translateMessage(locale, { key: 'cart.empty' }), fieldErrors: {}, values };
+  if (state.kind !== 'ok' || state.cart.lines.length === 0) return emptyCart;
+  const parsed = parseCheckoutDetails(values);
+  if (!parsed.ok) {
+    const fieldErrors = Object.fromEntries(Object.entries(parsed.errors).map(([field, key]) => [field, translateMessage(locale, { key })]));
+    return { status: 'error', message: translateMessage(locale, { key: 'checkout.fixErrors' }), fieldErrors, values };
   }
   await rememberCartLocale(state.cart.id, locale); // the order's lines are named in the shopper's language
-  const result = await checkoutCart(state.cart.id, { email: email || undefined, locale });
-  if (result.kind === 'empty-cart') return { status: 'error', message: translateMessage(locale, { key: 'cart.empty' }) };
+  const result = await checkoutCart(state.cart.id, { details: parsed.details, locale });
+  if (result.kind === 'empty-cart') return emptyCart;
   if (result.kind === 'out-of-stock') {
     revalidatePath('/cart');
-    return { status: 'error', message: translateMessage(locale, shortageMessage(result.shortage)) };
+    return { status: 'error', message: translateMessage(locale, shortageMessage(result.shortage)), fieldErrors: {}, values };
   }
   redirect(`/pay/${result.token}`);
 }

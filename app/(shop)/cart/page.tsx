@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { currentCart } from '@/app/cart-cookie';
 import { getLocale, getT } from '@/app/i18n';
+import { SHIPPING_OPTIONS, shippingNameKey } from '@/lib/checkout/shipping';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney, formatVatRate } from '@/lib/money';
 import { openPaymentOfCart } from '@/lib/payments';
@@ -97,12 +98,35 @@ export default async function CartPage() {
           </div>
         ))}
         <div className="cart-total">
-          <dt>{t('cart.total')}</dt>
+          <dt>{t('checkout.subtotal')}</dt>
           <dd data-testid="cart-total">{formatMoney(totals.totalOre)}</dd>
         </div>
       </dl>
       <CheckoutForm
-        labels={{ email: t('checkout.email'), pay: t('checkout.pay'), paying: t('checkout.paying') }}
+        labels={{
+          heading: t('checkout.details'),
+          name: t('checkout.name'),
+          email: t('checkout.emailRequired'),
+          phone: t('checkout.phone'),
+          street: t('checkout.street'),
+          postcode: t('checkout.postcode'),
+          postcodeHint: t('checkout.postcodeHint'),
+          city: t('checkout.city'),
+          shipping: t('checkout.shipping'),
+          pay: t('checkout.pay'),
+          paying: t('checkout.paying'),
+          agree: t('checkout.agree'),
+          terms: t('footer.terms'),
+          withdrawal: t('footer.withdrawal'),
+        }}
+        shippingOptions={SHIPPING_OPTIONS.map((option) => ({
+          method: option.method,
+          label: t('checkout.shippingOption', {
+            name: t(shippingNameKey(option.method)),
+            price: formatMoney(option.priceOre),
+            vat: formatVatRate(option.taxRateBp, intlLocale(locale)),
+          }),
+        }))}
         blocked={firstShort ? t(shortOf(firstShort) === 0 ? 'stock.soldOutNamed' : 'stock.onlyLeft', { name: firstShort.product.name, available: shortOf(firstShort)! }) : undefined}
       />
     </>

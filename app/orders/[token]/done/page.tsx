@@ -5,9 +5,10 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getT } from '@/app/i18n';
 import { intlLocale } from '@/lib/i18n';
-import { formatMoney, formatVatRate } from '@/lib/money';
+import { formatMoney } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
 import { finalizeOnReturn, isPending, needsReview, paymentView, showsReceipt } from '@/lib/payments';
+import { DeliveryAddress, ReceiptLines, ReceiptSeller } from '../../receipt-view';
 import { PrintButton } from './print-button';
 import { RefreshHeader } from './refresh-header';
 
@@ -70,20 +71,11 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
         <div><dt>{t('done.paid')}</dt><dd>{dateTime.format(paid.paidAt ?? order.paidAt ?? new Date())}</dd></div>
         {order.refundedOre > 0 && <div><dt>{t('done.refunded')}</dt><dd>{formatMoney(order.refundedOre)}</dd></div>}
       </dl>
-      <table className="receipt-lines">
-        <thead><tr><th scope="col">{t('done.item')}</th><th scope="col">{t('done.qty')}</th><th scope="col">{t('done.amount')}</th></tr></thead>
-        <tbody>
-          {order.lines.map((line) => (
-            <tr key={line.position}><td>{line.name}</td><td>{line.quantity}</td><td className="price">{formatMoney(line.lineTotalOre)}</td></tr>
-          ))}
-        </tbody>
-        <tfoot>
-          {order.vat.map((group) => (
-            <tr key={group.rateBp} className="muted"><td colSpan={2}>{t('done.vatOf', { rate: formatVatRate(group.rateBp, intlLocale(locale)) })}</td><td>{formatMoney(group.vatOre)}</td></tr>
-          ))}
-          <tr className="receipt-total"><th scope="row" colSpan={2}>{t('cart.total')}</th><td data-testid="receipt-total">{formatMoney(order.paidOre || order.totalOre)}</td></tr>
-        </tfoot>
-      </table>
+      <ReceiptLines order={order} t={t} locale={locale} totalOre={order.paidOre || order.totalOre} />
+      <p className="muted">{t('done.paymentMethod')}</p>
+      <DeliveryAddress order={order} t={t} />
+      <ReceiptSeller t={t} />
+      <p className="no-print"><Link href={`/orders/${token}`} data-testid="order-page-link">{t('order.bookmark')}</Link></p>
       <p className="actions no-print">
         <PrintButton label={t('done.print')} />
         <Link href="/">{t('done.continue')}</Link>

@@ -6,7 +6,9 @@ import { ConfirmRefundSchema, orderForAdmin } from '@/lib/admin/orders';
 import { getConfig } from '@/lib/config';
 import { intlLocale, moneyLocale } from '@/lib/i18n';
 import { formatMoney as formatMoneyIn, oreToDecimalString } from '@/lib/money';
-import { orderNumberLabel } from '@/lib/orders';
+import { shippingNameKey, shippingOption } from '@/lib/checkout/shipping';
+import { CARRIERS, canPack, canShip } from '@/lib/fulfilment';
+import { orderNumberLabel, shippingFromColumns } from '@/lib/orders';
 import { canAcceptReview, canCancel, needsReview, refundableOre } from '@/lib/payments';
 import { describeResultCode } from '@/lib/seqr';
 import { Flash } from '../../../flash';
@@ -22,6 +24,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
   const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'short', timeStyle: 'medium', timeZone: getConfig().timeZone });
   const formatMoney = (ore: number) => formatMoneyIn(ore, moneyLocale(locale));
   const refundable = refundableOre(order);
+  const shipping = shippingFromColumns(order);
   const openAttempt = canCancel(order) ? order.attempts.find((a) => a.id === order.openAttemptId) : undefined;
   // The amount the merchant asked to refund, waiting for confirmation (still within what is left).
   const toConfirm = ConfirmRefundSchema.parse(flash.confirmRefund);
@@ -52,13 +55,53 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
         <div><dt>{t('admin.order.paid')}</dt><dd>{formatMoney(order.paidOre)}{order.paidCurrency && order.paidCurrency !== order.currency ? ` (${order.paidCurrency})` : ''}{order.paidAt ? ` · ${dateTime.format(order.paidAt)}` : ''}</dd></div>
         <div><dt>{t('admin.col.refunded')}</dt><dd data-testid="order-refunded">{formatMoney(order.refundedOre)}</dd></div>
         <div><dt>{t('admin.col.email')}</dt><dd>{order.email ?? '—'}</dd></div>
-        <div><dt>{t('admin.order.customerLink')}</dt><dd><Link href={`/orders/${order.publicToken}/done`}>{t('admin.order.receiptPage')}</Link></dd></div>
+        <div><dt>{t('admin.order.customerLink')}</dt><dd><Link href={`/orders/${order.publicToken}/done`}>{t('admin.order.receiptPage')}</Link> · <Link href={`/orders/${order.publicToken}`}>{t('admin.order.orderPage')}</Link></dd></div>
+        {order.customerName && (
+          <div>
+            <dt>{t('admin.order.customer')}</dt>
+            <dd data-testid="order-customer">{order.customerName}, {order.phone}<br />{order.deliveryStreet}, {order.deliveryPostcode} {order.deliveryCity}</dd>
+          </div>
+        )}
+        {shipping && <div><dt>{t('admin.order.shipping')}</dt><dd>{t(shippingNameKey(shipping.method))} · {formatMoney(shipping.priceOre)}</dd></div>}
       </dl>
+
+      <section aria-labelledby="fulfilment-heading" className="fulfilment">
+        <h2 id="fulfilment-heading">{t('admin.fulfilment.heading')}</h2>
+        <p data-testid="fulfilment-status">
+          {t(`admin.fulfilment.${order.fulfilmentStatus}`)}
+          {order.packedAt && <> · {t('admin.fulfilment.packedAt', { date: dateTime.format(order.packedAt) })}</>}
+          {order.shippedAt && <> · {t('admin.fulfilment.shippedAt', { date: dateTime.format(order.shippedAt), carrier: order.carrier ?? '', tracking: order.trackingNumber ?? '' })}</>}
+        </p>
+        {canPack(order) && (
+          <form method="post" action={`/admin/api/orders/${order.id}/pack`} className="inline-form">
+            <input type="hidden" name="csrf" value={session.csrf} />
+            <button type="submit" className="button-secondary">{t('admin.fulfilment.markPacked')}</button>
+          </form>
+        )}
+        {canShip(order) && (
+          <form method="post" action={`/admin/api/orders/${order.id}/ship`} className="stack">
+            <input type="hidden" name="csrf" value={session.csrf} />
+            <label htmlFor="ship-carrier">{t('admin.fulfilment.carrier')}</label>
+            <select id="ship-carrier" name="carrier" className="text-input" required>
+              {CARRIERS.map((carrier) => <option key={carrier} value={carrier}>{carrier}</option>)}
+            </select>
+            <label htmlFor="ship-tracking">{t('admin.fulfilment.tracking')}</label>
+            <input id="ship-tracking" name="trackingNumber" className="text-input" required autoComplete="off" />
+            <button type="submit" className="button-primary">{t('admin.fulfilment.markShipped')}</button>
+          </form>
+        )}
+        {!canPack(order) && !canShip(order) && order.fulfilmentStatus === 'UNFULFILLED' && <p className="muted">{t('admin.fulfilment.notShippable')}</p>}
+      </section>
 
       <h2>{t('admin.order.lines')}</h2>
       <table className="admin-table" tabIndex={0}>
         <thead><tr><th scope="col">{t('admin.col.item')}</th><th scope="col">{t('admin.col.sku')}</th><th scope="col">{t('admin.col.qty')}</th><th scope="col">{t('admin.col.unit')}</th><th scope="col">{t('admin.col.total')}</th></tr></thead>
-        <tbody>{order.lines.map((l) => <tr key={l.id}><td>{l.name}</td><td>{l.sku}</td><td>{l.quantity}</td><td className="num">{formatMoney(l.unitPriceOre)}</td><td className="num">{formatMoney(l.lineTotalOre)}</td></tr>)}</tbody>
+        <tbody>
+          {order.lines.map((l) => <tr key={l.id}><td>{l.name}</td><td>{l.sku}</td><td>{l.quantity}</td><td className="num">{formatMoney(l.unitPriceOre)}</td><td className="num">{formatMoney(l.lineTotalOre)}</td></tr>)}
+          {shipping && (
+            <tr><td>{t('shipping.line', { name: t(shippingNameKey(shipping.method)) })}</td><td>{shippingOption(shipping.method).sku}</td><td>1</td><td className="num">{formatMoney(shipping.priceOre)}</td><td className="num">{formatMoney(shipping.priceOre)}</td></tr>
+          )}
+        </tbody>
       </table>
 
       <h2>{t('admin.order.payment')}</h2>
