@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { getDb } from '../db';
 import type { FulfilmentStatus, OrderStatus, PrismaClient } from '../generated/prisma/client';
 import type { Message, MessageKey } from '../i18n';
+import { kickMailer } from '../mail/wiring';
 
 export const CARRIERS = ['PostNord', 'DHL', 'DB Schenker', 'Bring', 'Budbee', 'Instabox', 'Airmee'] as const;
 export type Carrier = (typeof CARRIERS)[number];
@@ -80,7 +81,10 @@ export async function markShipped(orderId: string, shipment: Shipment, actor: st
     });
     return true;
   });
-  if (done) return { ok: true, message: { key: 'admin.fulfilment.shipped' } };
+  if (done) {
+    kickMailer(); // the "shipped" e-mail is derived from shippedAt: send it now, not at the next pass
+    return { ok: true, message: { key: 'admin.fulfilment.shipped' } };
+  }
   return refusal(db, orderId, 'ship');
 }
 

@@ -1,6 +1,7 @@
 // The durable outbox. E-mails are derived from durable state, never queued by the code that changed
 // it: a pass finds every paid payment of an order with an e-mail address that has no RECEIPT row yet
-// (`receipt:<attemptId>`), and every SUCCEEDED refund with no REFUND row (`refund:<refundId>`),
+// (`receipt:<attemptId>`), every SUCCEEDED refund with no REFUND row (`refund:<refundId>`) and every
+// shipped order with no SHIPPED row (`shipped:<orderId>`),
 // renders the mail and inserts it. A crash anywhere can therefore not lose a mail (the next pass
 // derives it again), and the unique dedupeKey cannot make two. Then the pass sends what is due:
 // each row is leased by compare-and-set before the SMTP call, so several shop processes never send
@@ -11,9 +12,10 @@
 import { Prisma, type MailKind, type PrismaClient } from '../generated/prisma/client';
 import { findOrderById } from '../orders';
 import { RECEIPT_ORDER } from '../payments/transitions';
-import { receiptMail, refundMail, type RenderedMail } from './templates';
+import { shippingNameKey } from '../checkout/shipping';
+import { receiptMail, refundMail, shippedMail, type RenderedMail } from './templates';
 import type { MailTransport } from './transport';
-import { isLocale } from '../i18n';
+import { isLocale, translator } from '../i18n';
 
 export type MailPorts = {
   db: PrismaClient;
@@ -43,8 +45,8 @@ export function retryDelayMs(failedTries: number): number {
   return Math.min(5000 * 2 ** Math.max(0, failedTries - 1), 3_600_000);
 }
 
-/** Mail for an order goes to the order's public pages. */
-const orderUrl = (ports: MailPorts, token: string) => `${ports.settings.publicBaseUrl}/orders/${token}/done`;
+/** Mail for an order links the shopper's order page (status, delivery, receipt). */
+const orderUrl = (ports: MailPorts, token: string) => `${ports.settings.publicBaseUrl}/orders/${token}`;
 
 /** The Message-ID of an outbox row: stable, so every try of the row carries the same one. */
 function messageIdFor(rowId: string, from: string): string {
@@ -83,6 +85,11 @@ export async function deriveMails(ports: MailPorts, newId: () => string = () => 
      WHERE r."status" = 'SUCCEEDED' AND o."email" IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM "MailMessage" m WHERE m."dedupeKey" = 'refund:' || r."id"::text)
      ORDER BY r."createdAt" LIMIT ${BATCH}`);
+  const shipped = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT o."id"::text AS "id" FROM "Order" o
+     WHERE o."shippedAt" IS NOT NULL AND o."email" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "MailMessage" m WHERE m."dedupeKey" = 'shipped:' || o."id"::text)
+     ORDER BY o."shippedAt" LIMIT ${BATCH}`);
 
   const mails: NewMail[] = [];
   for (const { id } of paid) {
@@ -101,8 +108,12 @@ export async function deriveMails(ports: MailPorts, newId: () => string = () => 
         orderNumber: order.number,
         orderUrl: orderUrl(ports, order.publicToken),
         timeZone: ports.settings.timeZone,
-        lines: order.lines,
+        // The shipping is a priced line of the order, as on the receipt page.
+        lines: order.shipping
+          ? [...order.lines, { name: translator(locale)(shippingNameKey(order.shipping.method)), quantity: 1, lineTotalOre: order.shipping.priceOre }]
+          : order.lines,
         vat: order.vat,
+        delivery: order.delivery,
         totalOre: attempt.paidAmountOre ?? order.totalOre,
         paidAt: attempt.paidAt,
         ersReference: attempt.ersReference,
@@ -130,6 +141,26 @@ export async function deriveMails(ports: MailPorts, newId: () => string = () => 
         remainingOre: Math.max(0, order.paidOre - (refundedSoFar._sum.amountOre ?? 0)),
         refundedAt: refund.updatedAt,
         ersReference: refund.ersReference,
+      }),
+    });
+  }
+  for (const { id } of shipped) {
+    const order = await db.order.findUniqueOrThrow({ where: { id }, select: { id: true, number: true, publicToken: true, email: true, locale: true, shippedAt: true, carrier: true, trackingNumber: true } });
+    if (!order.email || !order.shippedAt) continue;
+    const locale = isLocale(order.locale) ? order.locale : 'en';
+    mails.push({
+      dedupeKey: `shipped:${id}`,
+      kind: 'SHIPPED',
+      orderId: order.id,
+      to: order.email,
+      mail: shippedMail({
+        locale,
+        orderNumber: order.number,
+        orderUrl: orderUrl(ports, order.publicToken),
+        timeZone: ports.settings.timeZone,
+        carrier: order.carrier ?? '',
+        trackingNumber: order.trackingNumber ?? '',
+        shippedAt: order.shippedAt,
       }),
     });
   }

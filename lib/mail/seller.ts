@@ -1,5 +1,10 @@
-// Who the e-mails say they come from. One function, so the seller details (SHOP_NAME…) can take
-// over here in one place.
+// Who the e-mails say they come from: the seller of the footer and the receipts (SHOP_NAME…).
+import { sellerDetails, type SellerDetails } from '../shop/seller';
+
 export function mailSellerName(): string {
-  return 'Nordvik';
+  return sellerDetails().name;
+}
+
+export function mailSeller(): SellerDetails {
+  return sellerDetails();
 }

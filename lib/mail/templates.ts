@@ -6,7 +6,8 @@ import type { VatGroup } from '../cart/totals';
 import { intlLocale, translator, type Locale } from '../i18n';
 import { formatMoney, formatVatRate } from '../money';
 import { orderNumberLabel } from '../orders';
-import { mailSellerName } from './seller';
+import type { DeliveryDetails } from '../orders';
+import { mailSeller, mailSellerName } from './seller';
 
 export type RenderedMail = { subject: string; html: string; text: string };
 
@@ -25,6 +26,8 @@ export type ReceiptMailData = Common & {
   totalOre: number;
   paidAt: Date;
   ersReference: string;
+  /** Where the order goes (checkout details); absent for orders made without them. */
+  delivery?: DeliveryDetails | null;
 };
 
 export type RefundMailData = Common & {
@@ -47,6 +50,7 @@ function formatTime(at: Date, locale: Locale, timeZone: string): string {
 function layout(locale: Locale, parts: { title: string; heading: string; intro: string; bodyHtml: string; bodyText: string; orderUrl: string }): { html: string; text: string } {
   const t = translator(locale);
   const seller = mailSellerName();
+  const sellerLine = t('mail.sellerLine', { ...mailSeller() });
   const e = escapeHtml;
   const html = [
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(parts.title)}</title></head>`,
@@ -58,9 +62,10 @@ function layout(locale: Locale, parts: { title: string; heading: string; intro: 
     parts.bodyHtml,
     `<p style="margin:1.5rem 0"><a href="${e(parts.orderUrl)}" style="color:#0b4f8a">${e(t('mail.viewOrder'))}</a></p>`,
     `<p style="font-size:.85rem;color:#555">${e(t('mail.footer', { seller }))}</p>`,
+    `<p style="font-size:.85rem;color:#555">${e(sellerLine)}</p>`,
     '</div></body></html>',
   ].join('');
-  const text = [seller, '', parts.heading, '', parts.intro, '', parts.bodyText, '', `${t('mail.viewOrder')}: ${parts.orderUrl}`, '', t('mail.footer', { seller }), ''].join('\n');
+  const text = [seller, '', parts.heading, '', parts.intro, '', parts.bodyText, '', `${t('mail.viewOrder')}: ${parts.orderUrl}`, '', t('mail.footer', { seller }), sellerLine, ''].join('\n');
   return { html, text };
 }
 
@@ -90,6 +95,7 @@ export function receiptMail(data: ReceiptMailData): RenderedMail {
     [t('mail.order'), number],
     [t('mail.paidAt'), formatTime(data.paidAt, data.locale, data.timeZone)],
     [t('mail.seqrReference'), data.ersReference],
+    ...(data.delivery ? [[t('mail.deliverTo'), `${data.delivery.name}, ${data.delivery.street}, ${data.delivery.postcode} ${data.delivery.city}`] as [string, string]] : []),
   ]);
   const bodyHtml =
     `<table style="border-collapse:collapse;width:100%;margin:1rem 0"><thead><tr><th style="${cell}">${e(t('mail.item'))}</th><th style="${num}">${e(t('mail.quantity'))}</th><th style="${num}">${e(t('mail.amount'))}</th></tr></thead>` +

@@ -68,6 +68,13 @@ export const PAGES: PageCase[] = [
       return new URL(page.url()).pathname.replace(/^\/pay\/(.+)$/, '/orders/$1/done');
     },
   },
+  {
+    name: 'order page, paid',
+    visit: async (page, request) => (await paidOrder(page, request)).replace(/\/done$/, ''),
+  },
+  { name: 'terms', path: '/terms' },
+  { name: 'returns', path: '/returns' },
+  { name: 'right of withdrawal', path: '/withdrawal' },
   { name: 'not found', path: '/products/no-such-thing', status: 404 },
   { name: 'pay page of no order', path: `/pay/${'A'.repeat(32)}`, status: 404 },
   { name: 'admin login', path: '/admin/login' },
@@ -83,6 +90,7 @@ export const PAGES: PageCase[] = [
       return new URL(page.url()).pathname;
     },
   },
+  { name: 'admin products (stock)', path: '/admin/products', admin: true },
   { name: 'admin periods', path: '/admin/periods', admin: true },
   {
     name: 'admin period report',
