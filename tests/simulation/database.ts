@@ -85,6 +85,10 @@ export class SimDatabase {
 
   async reset(): Promise<void> {
     await this.pglite.exec(this.truncate);
+    // Products are kept between seeds; their stock starts again as seeded (nothing held, nothing sold).
+    await this.pglite.exec(
+      DEMO_PRODUCTS.map((p, index) => `UPDATE "Product" SET "stockOnHand" = ${p.stockOnHand}, "stockReserved" = 0 WHERE "id" = '00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}';`).join('\n'),
+    );
   }
 
   async close(): Promise<void> {

@@ -32,19 +32,25 @@ export type OrderRow = {
   refundReservedOre?: number;
   paidCurrency?: string | null;
   reviewReason?: string | null;
+  oversoldUnits?: number;
   openAttemptId: string | null;
   cartId: string | null;
 };
 
 export type RefundRow = { id: string; orderId: string; attemptId: string; amountOre: number; status: string; ersReference: string | null };
 
-export type Snapshot = { attempts: AttemptRow[]; orders: OrderRow[]; refunds: RefundRow[] };
+export type ProductRow = { id: string; sku: string; stockOnHand: number; stockReserved: number };
+export type ReservationRow = { attemptId: string; productId: string; quantity: number };
+
+export type Snapshot = { attempts: AttemptRow[]; orders: OrderRow[]; refunds: RefundRow[]; products?: ProductRow[]; reservations?: ReservationRow[] };
 
 /** One statement, so the three tables are read at one instant (schema-agnostic: whole rows as JSON). */
 export const SNAPSHOT_SQL = `SELECT
   (SELECT coalesce(json_agg(a), '[]'::json) FROM "PaymentAttempt" a) AS attempts,
   (SELECT coalesce(json_agg(o), '[]'::json) FROM "Order" o) AS orders,
-  (SELECT coalesce(json_agg(r), '[]'::json) FROM "Refund" r) AS refunds`;
+  (SELECT coalesce(json_agg(r), '[]'::json) FROM "Refund" r) AS refunds,
+  (SELECT coalesce(json_agg(p), '[]'::json) FROM "Product" p) AS products,
+  (SELECT coalesce(json_agg(s), '[]'::json) FROM "StockReservation" s) AS reservations`;
 
 export type Book = {
   now: number;
@@ -147,6 +153,29 @@ export function checkContinuous(model: SandboxModel, snap: Snapshot, book: Book)
     }
     const succeeded = attempts.reduce((s, a) => s + refundSum(ix.refundsByAttempt.get(a.id), 'SUCCEEDED'), 0);
     if (succeeded > order.paidOre) fail('refund-le-paid', `${label(order)}: refunds SUCCEEDED ${succeeded} öre > paid ${order.paidOre}`);
+  }
+
+  // Stock: what open invoices hold is what the products count as reserved, only open attempts hold
+  // any, and reserved + sold never exceeds the stock there was (reserved ≤ on hand), except units a
+  // late payment took and the order is flagged oversold for.
+  if (snap.products && snap.reservations) {
+    const attemptById = new Map(snap.attempts.map((a) => [a.id, a]));
+    const heldByProduct = new Map<string, number>();
+    for (const r of snap.reservations) {
+      heldByProduct.set(r.productId, (heldByProduct.get(r.productId) ?? 0) + r.quantity);
+      const attempt = attemptById.get(r.attemptId);
+      if (!attempt || !OPEN.has(attempt.status)) {
+        fail('stock-held-by-open-attempts', `${label(attempt && ix.orderById.get(attempt.orderId))}: attempt #${attempt?.attemptNumber ?? '?'} (${attempt?.status ?? 'missing'}) still holds ${r.quantity} of product ${r.productId}`);
+      }
+    }
+    let overReserved = 0;
+    for (const p of snap.products) {
+      const held = heldByProduct.get(p.id) ?? 0;
+      if (held !== p.stockReserved) fail('stock-reserved-matches', `${p.sku}: ${p.stockReserved} reserved, but open invoices hold ${held}`);
+      overReserved += Math.max(0, p.stockReserved - p.stockOnHand);
+    }
+    const flagged = snap.orders.reduce((sum, o) => sum + (o.oversoldUnits ?? 0), 0);
+    if (overReserved > flagged) fail('stock-never-oversold', `reserved + sold exceed the stock by ${overReserved} unit(s); orders flagged oversold account for ${flagged}`);
   }
 
   // Refunds the shop calls SUCCEEDED exist at SEQR.

@@ -676,9 +676,9 @@ class Simulation implements EpochHost {
   private async snapshot(): Promise<Snapshot> {
     if (this.lastSnapshot && this.snapshotWrites === this.writes) return this.lastSnapshot;
     const writes = this.writes;
-    const result = await this.options.db.pglite.query<{ attempts: Snapshot['attempts']; orders: Snapshot['orders']; refunds: Snapshot['refunds'] }>(SNAPSHOT_SQL);
+    const result = await this.options.db.pglite.query<Required<Snapshot>>(SNAPSHOT_SQL);
     const row = result.rows[0]!;
-    this.lastSnapshot = { attempts: row.attempts, orders: row.orders, refunds: row.refunds };
+    this.lastSnapshot = { attempts: row.attempts, orders: row.orders, refunds: row.refunds, products: row.products, reservations: row.reservations };
     this.snapshotWrites = writes;
     this.stats.snapshots!++;
     return this.lastSnapshot;

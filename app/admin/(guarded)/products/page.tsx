@@ -16,49 +16,39 @@ export default async function AdminProductsPage({ searchParams }: Props) {
     <>
       <h1>{t('admin.stock.heading')}</h1>
       <Flash value={flash.flash} />
-      <table className="admin-table stock-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.stock.product')}</th>
-            <th scope="col">{t('admin.col.sku')}</th>
-            <th scope="col">{t('admin.stock.onHand')}</th>
-            <th scope="col">{t('admin.stock.reserved')}</th>
-            <th scope="col">{t('admin.stock.available')}</th>
-            <th scope="col">{t('admin.stock.edit')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {products.map((p) => (
-            <tr key={p.id} data-sku={p.sku}>
-              <td>{p.name}</td>
-              <td>{p.sku}</td>
-              <td className="num" data-testid="stock-on-hand">{p.stockOnHand}</td>
-              <td className="num">{p.stockReserved}</td>
-              <td className="num" data-testid="stock-available">{p.available}</td>
-              <td>
-                <form method="post" action={`/admin/api/products/${p.id}/stock`} className="inline-form">
-                  <input type="hidden" name="csrf" value={session.csrf} />
-                  <input type="hidden" name="mode" value="set" />
-                  <label>
-                    <span className="visually-hidden">{t('admin.stock.setLabel', { name: p.name })}</span>
-                    <input name="quantity" type="number" inputMode="numeric" min={p.stockReserved} step={1} defaultValue={p.stockOnHand} required className="text-input stock-input" />
-                  </label>
-                  <button type="submit" className="button-secondary">{t('admin.stock.set')}</button>
-                </form>
-                <form method="post" action={`/admin/api/products/${p.id}/stock`} className="inline-form">
-                  <input type="hidden" name="csrf" value={session.csrf} />
-                  <input type="hidden" name="mode" value="adjust" />
-                  <label>
-                    <span className="visually-hidden">{t('admin.stock.adjustLabel', { name: p.name })}</span>
-                    <input name="quantity" type="number" inputMode="numeric" step={1} placeholder="+10" required className="text-input stock-input" />
-                  </label>
-                  <button type="submit" className="button-secondary">{t('admin.stock.adjust')}</button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* One card per product: the edit forms fit a phone without a sideways-scrolling table. */}
+      <ul className="stock-list" aria-label={t('admin.stock.heading')}>
+        {products.map((p) => (
+          <li key={p.id} className="stock-card" data-sku={p.sku}>
+            <h2 className="stock-card-name">{p.name} <span className="muted">{p.sku}</span></h2>
+            <dl className="stock-figures">
+              <div><dt>{t('admin.stock.onHand')}</dt><dd data-testid="stock-on-hand">{p.stockOnHand}</dd></div>
+              <div><dt>{t('admin.stock.reserved')}</dt><dd>{p.stockReserved}</dd></div>
+              <div><dt>{t('admin.stock.available')}</dt><dd data-testid="stock-available">{p.available}</dd></div>
+            </dl>
+            <div className="stock-forms">
+              <form method="post" action={`/admin/api/products/${p.id}/stock`} className="inline-form">
+                <input type="hidden" name="csrf" value={session.csrf} />
+                <input type="hidden" name="mode" value="set" />
+                <label>
+                  <span className="visually-hidden">{t('admin.stock.setLabel', { name: p.name })}</span>
+                  <input name="quantity" type="number" inputMode="numeric" min={p.stockReserved} step={1} defaultValue={p.stockOnHand} required className="text-input stock-input" />
+                </label>
+                <button type="submit" className="button-secondary">{t('admin.stock.set')}</button>
+              </form>
+              <form method="post" action={`/admin/api/products/${p.id}/stock`} className="inline-form">
+                <input type="hidden" name="csrf" value={session.csrf} />
+                <input type="hidden" name="mode" value="adjust" />
+                <label>
+                  <span className="visually-hidden">{t('admin.stock.adjustLabel', { name: p.name })}</span>
+                  <input name="quantity" type="number" inputMode="numeric" step={1} placeholder="+10" required className="text-input stock-input" />
+                </label>
+                <button type="submit" className="button-secondary">{t('admin.stock.adjust')}</button>
+              </form>
+            </div>
+          </li>
+        ))}
+      </ul>
 
       <h2>{t('admin.stock.history')}</h2>
       {changes.length === 0 ? (
