@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { receiptMail, refundMail, shippedMail } from '../../lib/mail/templates';
 
+// The seller the mails name is SHOP_NAME (read when the first mail is rendered).
+process.env.SHOP_NAME = 'Nordvik';
+process.env.SHOP_ORG_NR = '556677-8899';
+process.env.SHOP_VAT_NR = 'SE556677889901';
+
 const common = { orderNumber: 42, orderUrl: 'https://shop.example/orders/TOKEN_abc/done', timeZone: 'Europe/Stockholm' };
 const receipt = {
   ...common,
@@ -22,6 +27,7 @@ const receipt = {
 test('the English receipt: order number, lines, VAT per rate, total, paid time in Stockholm, SEQR reference, link', () => {
   const mail = receiptMail({ ...receipt, locale: 'en' });
   assert.equal(mail.subject, 'Your receipt from Nordvik, order NV-000042');
+  assert.match(mail.text, /Org\. no\. 556677-8899/); // the seller line
   for (const part of [mail.text, mail.html]) {
     assert.match(part, /NV-000042/);
     assert.match(part, /Stoneware mug/);
