@@ -5,9 +5,9 @@ import { translator, type Locale } from '../i18n';
 import { en, SEQR_SENTENCES_SV, type MessageKey } from '../i18n/messages';
 import { describeResultCode } from '../seqr/result-codes';
 
-export type StatusEntity = 'order' | 'attempt' | 'refund' | 'receipt';
+export type StatusEntity = 'order' | 'attempt' | 'refund' | 'receipt' | 'fulfilment';
 
-const ENTITIES: readonly StatusEntity[] = ['order', 'attempt', 'refund', 'receipt'];
+const ENTITIES: readonly StatusEntity[] = ['order', 'attempt', 'refund', 'receipt', 'fulfilment'];
 
 /** "PARTIALLY_REFUNDED" -> "partially refunded" / "delvis återbetald"; unknown states as they are. */
 export function statusLabel(locale: Locale, entity: StatusEntity, status: string): string {

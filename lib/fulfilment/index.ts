@@ -51,7 +51,7 @@ export async function markPacked(orderId: string, actor: string, options: { db?:
       data: { fulfilmentStatus: 'PACKED', packedAt: now },
     });
     if (count !== 1) return false;
-    await tx.orderEvent.create({ data: { orderId, at: now, kind: 'STATUS_CHANGE', fromStatus: 'UNFULFILLED', toStatus: 'PACKED', message: `Packed by ${actor}.` } });
+    await tx.orderEvent.create({ data: { orderId, at: now, kind: 'STATUS_CHANGE', fromStatus: 'fulfilment:UNFULFILLED', toStatus: 'PACKED', message: `Packed by ${actor}.` } });
     return true;
   });
   if (done) return { ok: true, message: { key: 'admin.fulfilment.packed' } };
@@ -73,7 +73,7 @@ export async function markShipped(orderId: string, shipment: Shipment, actor: st
         orderId,
         at: now,
         kind: 'STATUS_CHANGE',
-        fromStatus: 'PACKED',
+        fromStatus: 'fulfilment:PACKED',
         toStatus: 'SHIPPED',
         message: `Shipped by ${actor} with ${shipment.carrier}, tracking number ${shipment.trackingNumber}.`,
         data: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber },

@@ -54,7 +54,7 @@ test.describe('a Swedish browser', () => {
 });
 
 test('a refund in Swedish: the field starts empty, a confirmation states the amount, and only confirming refunds', async ({ page, request, baseURL }) => {
-  await paidOrder(page, request, 'wool-throw', 2); // 1 790,00 kr
+  await paidOrder(page, request, 'wool-throw', 2); // 1 790,00 kr + 49,00 kr pickup point
   await inSwedish(page, baseURL);
   await logInInSwedish(page);
   await page.getByRole('table', { name: 'Ordrar' }).getByRole('link').first().click();
@@ -63,9 +63,9 @@ test('a refund in Swedish: the field starts empty, a confirmation states the amo
 
   const amount = page.getByLabel(/Belopp att återbetala/);
   await expect(amount).toHaveValue('');
-  expect(nbsp((await amount.getAttribute('placeholder')) ?? '')).toBe('1 790,00');
-  expect(nbsp(await page.locator('#refund-hint').innerText())).toContain('Högst 1 790,00 kr kan återbetalas');
-  expect(nbsp(await page.locator('main').innerText())).not.toContain('1790.00');
+  expect(nbsp((await amount.getAttribute('placeholder')) ?? '')).toBe('1 839,00');
+  expect(nbsp(await page.locator('#refund-hint').innerText())).toContain('Högst 1 839,00 kr kan återbetalas');
+  expect(nbsp(await page.locator('main').innerText())).not.toContain('1839.00');
 
   await amount.fill('1 346,50');
   await page.getByRole('button', { name: 'Återbetala', exact: true }).click();
@@ -89,12 +89,12 @@ test('a refund in Swedish: the field starts empty, a confirmation states the amo
   const refunds = page.getByRole('table', { name: 'Återbetalningar' });
   await expect(refunds).toContainText('genomförd');
   await expect(page.getByRole('list', { name: 'Händelser' })).toContainText(/Order: [^\n]*betald → delvis återbetald/);
-  expect(nbsp(await page.locator('#refund-hint').innerText())).toContain('Högst 443,50 kr kan återbetalas');
+  expect(nbsp(await page.locator('#refund-hint').innerText())).toContain('Högst 492,50 kr kan återbetalas');
 });
 
 test('a report in Swedish is a table with currency under a readable period label, and the reconciliation links its orders', async ({ page, request, baseURL }) => {
   test.setTimeout(120_000);
-  await paidOrder(page, request, 'glass-carafe', 1); // 259,00 kr
+  await paidOrder(page, request, 'glass-carafe', 1); // 259,00 kr + 49,00 kr pickup point
   await inSwedish(page, baseURL);
   await logInInSwedish(page);
   await page.goto('/admin/periods');
@@ -109,7 +109,7 @@ test('a report in Swedish is a table with currency under a readable period label
   expect(await report.innerText()).not.toMatch(/\d\.\d{5}/);
 
   const rows = page.getByTestId('reconciliation-rows');
-  const matched = rows.getByRole('row').filter({ hasText: 'Stämmer' }).filter({ hasText: '259,00' });
+  const matched = rows.getByRole('row').filter({ hasText: 'Stämmer' }).filter({ hasText: '308,00' });
   await expect(matched).toHaveCount(1);
   await matched.getByRole('link', { name: /^NV-/ }).click();
   await expect(page.getByRole('heading', { name: /^Order NV-/ })).toBeVisible();

@@ -35,7 +35,7 @@ test('cancel in the wallet, then one tap on "Try again" on the done page lands o
 });
 
 test('the cart says a payment is in progress; a change while paying shows the new amount on the pay page (old → new)', async ({ page, request }) => {
-  await addToCart(page, 'stoneware-mug'); // 189,00 kr
+  await addToCart(page, 'stoneware-mug'); // 189,00 kr, + 49,00 kr pickup point on the invoice
   await checkout(page);
   const payUrl = page.url();
   const invoice = await newestInvoice(request);
@@ -49,9 +49,9 @@ test('the cart says a payment is in progress; a change while paying shows the ne
 
   await notice.getByRole('link', { name: 'Go to the payment' }).click();
   await expect(page).toHaveURL(payUrl);
-  expect(nbsp(await page.getByTestId('amount-changed').innerText())).toContain('189,00 kr → 378,00 kr');
-  await expect(page.getByTestId('pay-amount')).toHaveText(/378,00/);
-  expect((await sandbox(request, 'GET', `/sandbox/invoices/${invoice.invoiceReference}`)).totalAmount).toEqual({ currency: 'SEK', value: '378.00' });
+  expect(nbsp(await page.getByTestId('amount-changed').innerText())).toContain('238,00 kr → 427,00 kr');
+  await expect(page.getByTestId('pay-amount')).toHaveText(/427,00/);
+  expect((await sandbox(request, 'GET', `/sandbox/invoices/${invoice.invoiceReference}`)).totalAmount).toEqual({ currency: 'SEK', value: '427.00' });
   await sandbox(request, 'POST', `/sandbox/invoices/${invoice.invoiceReference}/pay`);
   await expect(page.getByRole('heading', { name: /payment is received/ })).toBeVisible();
 

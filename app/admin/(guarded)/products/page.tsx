@@ -54,7 +54,7 @@ export default async function AdminProductsPage({ searchParams }: Props) {
       {changes.length === 0 ? (
         <p className="muted">{t('admin.stock.noChanges')}</p>
       ) : (
-        <table className="admin-table">
+        <table className="admin-table" tabIndex={0}>
           <thead>
             <tr>
               <th scope="col">{t('admin.stock.when')}</th>

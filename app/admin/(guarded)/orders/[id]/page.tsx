@@ -177,7 +177,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
       {order.mails.length === 0 ? (
         <p>{t('admin.mail.none')}</p>
       ) : (
-        <table className="admin-table" aria-label={t('admin.mail.heading')}>
+        <table className="admin-table" tabIndex={0} aria-label={t('admin.mail.heading')}>
           <thead><tr><th scope="col">{t('admin.mail.kind')}</th><th scope="col">{t('admin.mail.to')}</th><th scope="col">{t('admin.mail.status')}</th><th scope="col">{t('admin.mail.tries')}</th><th scope="col">{t('admin.mail.lastError')}</th></tr></thead>
           <tbody>
             {order.mails.map((m) => (
