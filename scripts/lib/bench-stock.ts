@@ -1,7 +1,7 @@
 // Measure 6 of `npm run bench`: 200 shoppers check out the last 10 units of one product at once,
 // over HTTP on both shop instances (carts filled on one, checkout on the other), then every invoice
 // they got is paid. Oversold = units sold or held beyond the 10 there were; it must be 0.
-import { HttpShopper, serverActionIds } from '../../tests/helpers/shopper';
+import { CHECKOUT_DETAILS, HttpShopper, serverActionIds } from '../../tests/helpers/shopper';
 import type { Stack } from './bench-stack';
 import { mapLimit, round, waitUntil } from './bench-stats';
 
@@ -40,7 +40,7 @@ export async function measureStock(stack: Stack, options: { shoppers: number; un
   await Promise.all(
     customers.map(async ({ i, shopper }) => {
       const other = shopper.via(stack.shops[(i + 1) % 2]!.url);
-      const result = await other.action('checkoutAction', '/cart', { email: '' }).catch((error: unknown) => ({ status: 0, redirect: null, body: String(error) }));
+      const result = await other.action('checkoutAction', '/cart', CHECKOUT_DETAILS).catch((error: unknown) => ({ status: 0, redirect: null, body: String(error) }));
       const token = result.redirect && /^\/pay\/([A-Za-z0-9_-]+)$/.exec(result.redirect)?.[1];
       if (token) tokens.push(token);
       else if (/sold out|Only \d+ left/.test(result.body)) soldOut++;
