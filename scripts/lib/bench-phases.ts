@@ -154,7 +154,7 @@ export async function measureNotification(stack: Stack, orders: OpenOrder[]): Pr
   let timedOut = 0;
   for (const order of orders) {
     // A customer needs a moment to scan: spreads the payments over the sweepers' cycle.
-    await sleep(Math.random() * 500);
+    await sleep(Math.random() * 300);
     const paidAt = Date.now();
     await stack.sandbox.control.pay(order.invoiceReference);
     const paid = await waitUntil(() => paidTransition(stack.db, order.orderId), 30_000, 20);
@@ -255,8 +255,6 @@ export interface StatusResult {
   status: CannonFigures;
   ratio: number;
   getPaymentStatus: { calls: number; perInvoicePerSecond: number; maxPerInvoicePerSecond: number; retries: number; failures: number };
-  /** With no page open: what the sweepers alone ask SEQR. */
-  sweepersAlone: { seconds: number; calls: number; perInvoicePerSecond: number; everyInvoiceEveryS: number };
 }
 
 export async function measureStatus(stack: Stack, orders: OpenOrder[], seconds: number): Promise<StatusResult> {
@@ -270,13 +268,6 @@ export async function measureStatus(stack: Stack, orders: OpenOrder[], seconds: 
   const calls = await seqrCalls(stack.db, 'getPaymentStatus', status.start, status.finish);
   const window = (status.finish.getTime() - status.start.getTime()) / 1000;
 
-  // Then nobody watches: only the two sweepers ask SEQR about the open invoices.
-  await sleep(2000);
-  const quietFrom = new Date();
-  const quietS = 10;
-  await sleep(quietS * 1000);
-  const quiet = await seqrCalls(stack.db, 'getPaymentStatus', quietFrom, new Date());
-  const quietRate = quiet.calls / orders.length / quietS;
   return {
     openInvoices: orders.length,
     connections,
@@ -290,7 +281,6 @@ export async function measureStatus(stack: Stack, orders: OpenOrder[], seconds: 
       retries: calls.retries,
       failures: calls.failures,
     },
-    sweepersAlone: { seconds: quietS, calls: quiet.calls, perInvoicePerSecond: round(quietRate, 3), everyInvoiceEveryS: quietRate > 0 ? round(1 / quietRate) : Number.POSITIVE_INFINITY },
   };
 }
 

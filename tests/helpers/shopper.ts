@@ -41,7 +41,8 @@ export class HttpShopper {
     return other;
   }
 
-  private cookieHeader(): string {
+  /** The cookies as one `cookie` request header (for tools that load pages as this shopper). */
+  cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
