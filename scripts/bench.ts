@@ -227,7 +227,7 @@ async function main(): Promise<Report> {
   account('6. stock');
 
   log('Measure 8: Lighthouse (mobile) on the catalog, a product, the cart, the pay page and the done page…');
-  const lighthouse = await measureShopPages(stack, { openToken: open[0]!.token, paidToken: toNotify[0]!.token });
+  const lighthouse = await measureShopPages(stack);
   account('8. lighthouse');
 
   const figures: Figures = {

@@ -41,8 +41,7 @@ export class HttpShopper {
     return other;
   }
 
-  /** The cookies as one `cookie` request header (for tools that load pages as this shopper). */
-  cookieHeader(): string {
+  private cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
