@@ -92,7 +92,7 @@ const EnvSchema = z.object({
     .max(100_000, { error: 'STATUS_STREAMS_MAX must be at most 100000.' })
     .default(200),
   PAYMENT_TTL_S: duration('PAYMENT_TTL_S', 's', 5, 3600, 120),
-  SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 2000),
+  SWEEP_INTERVAL_MS: duration('SWEEP_INTERVAL_MS', 'ms', 200, 60_000, 1000),
   ORDER_ABANDON_AFTER_S: duration('ORDER_ABANDON_AFTER_S', 's', 60, 30 * 24 * 3600, 3600),
   DAY_CLOSE_AT: optionalText.pipe(
     z

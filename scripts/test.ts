@@ -23,7 +23,7 @@ ensureDebianPackages(() => succeeds('wsimport', ['-version']) && fs.existsSync('
 // A real PostgreSQL server: the database-backed integration tests run against it as well as PGlite.
 ensureDebianPackages(() => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').length > 0, ['postgresql'], 'PostgreSQL');
 
-const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'faults', 'payment-core', 'day-close', 'stock', 'mail', 'checkout-details'].map((name) => `tests/integration/${name}.test.ts`);
+const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'faults', 'payment-core', 'day-close', 'stock', 'mail', 'checkout-details', 'status-path'].map((name) => `tests/integration/${name}.test.ts`);
 const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'] },
   { name: 'integration (PGlite)', command: ['npm', 'run', '--silent', 'test:integration'] },

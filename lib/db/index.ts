@@ -5,9 +5,11 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { getConfig, type Config } from '../config';
 import { PrismaClient } from '../generated/prisma/client';
+import { pgliteChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed';
 import { acquireDataDirLock } from './data-dir-lock';
 
-type Holder = { client: PrismaClient; close(): Promise<void> };
+/** changes(): the database's change feed, its listener opened on first use (scripts never open one). */
+type Holder = { client: PrismaClient; changes(): ChangeFeed; close(): Promise<void> };
 const globalForDb = globalThis as typeof globalThis & { __seqrShopDb?: Holder };
 
 export function createPrismaClient(database: Config['database']): Holder {
@@ -18,15 +20,27 @@ export function createPrismaClient(database: Config['database']): Holder {
       adapter: new PrismaPg({ connectionString: database.url, max: database.poolSize ?? 10 }),
       transactionOptions: { maxWait: 10_000, timeout: 15_000 },
     });
-    return { client, close: () => client.$disconnect() };
+    let changes: ChangeFeed | undefined;
+    return {
+      client,
+      changes: () => (changes ??= postgresChangeFeed(database.url)),
+      async close() {
+        await changes?.close();
+        await client.$disconnect();
+      },
+    };
   }
   const lock = acquireDataDirLock(database.dir);
   const pglite = new PGlite(database.dir);
   const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // The Prisma adapter shares this instance, so its commits' notifications reach this listener.
+  let changes: ChangeFeed | undefined;
   return {
     client,
+    changes: () => (changes ??= pgliteChangeFeed(pglite)),
     async close() {
       try {
+        await changes?.close();
         await client.$disconnect();
         await pglite.close();
       } finally {
@@ -42,6 +56,12 @@ export function getDb(): PrismaClient {
   return globalForDb.__seqrShopDb.client;
 }
 
+/** The process-wide change feed (lib/db/change-feed.ts), on the process-wide client's database. */
+export function getChangeFeed(): ChangeFeed {
+  getDb();
+  return globalForDb.__seqrShopDb!.changes();
+}
+
 /** Close the process-wide client (scripts call this before exiting). */
 export async function closeDb(): Promise<void> {
   const holder = globalForDb.__seqrShopDb;
@@ -50,3 +70,4 @@ export async function closeDb(): Promise<void> {
 }
 
 export type { PrismaClient };
+export type { Change, ChangeFeed } from './change-feed';

@@ -112,8 +112,9 @@ export async function findOrderByToken(token: string, db: DbClient = getDb()): P
 
 /** What the pay page's live status needs, and nothing more: it is read on every poll. */
 export type OrderPaymentState = Pick<OrderView, 'id' | 'publicToken' | 'status' | 'totalOre' | 'openAttemptId' | 'cartHasItems'> & {
-  /** lastStatusAt: when SEQR was last asked (read by the status endpoint only). */
-  attempts: (AttemptView & { lastStatusAt?: Date | null })[];
+  /** The cart whose fill decides canRetry/cartEmptied (a cached state is dropped when it changes). */
+  cartId?: string | null;
+  attempts: AttemptView[];
 };
 
 /** The order's payment state with its latest attempt only (`attempts` holds at most one). */
@@ -122,7 +123,7 @@ export async function findOrderPaymentState(token: string, db: DbClient = getDb(
   if (!parsed.success) return null;
   const order = await db.order.findUnique({
     where: { publicToken: parsed.data },
-    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, cart: cartFillSelect, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { ...attemptSelect, lastStatusAt: true } } },
+    select: { id: true, publicToken: true, status: true, totalOre: true, openAttemptId: true, cartId: true, cart: cartFillSelect, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: attemptSelect } },
   });
   if (!order) return null;
   const { cart, ...rest } = order;

@@ -1,5 +1,5 @@
-// Following an attempt: ask SEQR for its status (coalesced to one call per invoice per second across
-// processes) and apply what SEQR says. PAID is applied with the order and the cart in one
+// Following an attempt: ask SEQR for its status (the sweeper paced, a notification or the return page
+// at once) and apply what SEQR says. PAID is applied with the order and the cart in one
 // transaction; a payment of another amount or currency puts the order in REVIEW.
 import { consumeCartForPaidOrder } from '../cart';
 import { Prisma } from '../generated/prisma/client';
@@ -12,34 +12,64 @@ import { consumeOrderStock } from './stock';
 import { decideFromSeqrStatus, judgePayment } from './state-machine';
 import { OPEN_ATTEMPT, transition } from './transitions';
 
-/** getPaymentStatus is called at most once per invoice per this interval, however many ask. */
+/** The sweeper asks about an invoice at most once per this interval, however many sweepers run. */
 export const STATUS_INTERVAL_MS = 1000;
 
-export type RefreshReason = 'browser' | 'notification' | 'return-page' | 'sweeper' | 'cancel';
+export type RefreshReason = 'notification' | 'return-page' | 'sweeper' | 'cancel';
 
 /**
- * Ask SEQR for the status of an open attempt, unless someone asked less than a second ago.
- * With waitForSlot the caller waits for the next free slot instead of skipping (notifications).
- * Returns whether this call asked SEQR (and so may have changed the attempt).
+ * The sweeper's question: ask SEQR for the status of an open attempt, unless another sweeper asked
+ * less than a second ago (a compare-and-set on lastStatusAt, across processes). Returns whether this
+ * call asked SEQR. Browsers never come here: their polls and streams read the stored state.
  */
-export async function refreshAttempt(ctx: Ctx, attemptId: string, reason: RefreshReason, waitForSlot = false): Promise<boolean> {
-  for (let round = 0; round < 3; round++) {
-    const now = ctx.clock.now();
-    const { count } = await ctx.db.paymentAttempt.updateMany({
-      where: { id: attemptId, status: 'ISSUED', OR: [{ lastStatusAt: null }, { lastStatusAt: { lte: new Date(now.getTime() - STATUS_INTERVAL_MS) } }] },
-      data: { lastStatusAt: now },
-    });
-    if (count === 1) {
-      const attempt = await loadAttempt(ctx, attemptId);
-      if (attempt) await readStatusAndApply(ctx, attempt, reason);
-      return true;
-    }
-    if (!waitForSlot) return false;
-    const attempt = await loadAttempt(ctx, attemptId);
-    if (!attempt || attempt.status !== 'ISSUED' || !attempt.lastStatusAt) return false;
-    await ctx.clock.sleep(Math.max(20, attempt.lastStatusAt.getTime() + STATUS_INTERVAL_MS - ctx.clock.now().getTime()));
-  }
-  return false;
+export async function refreshAttempt(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<boolean> {
+  const now = ctx.clock.now();
+  const { count } = await ctx.db.paymentAttempt.updateMany({
+    where: { id: attemptId, status: 'ISSUED', OR: [{ lastStatusAt: null }, { lastStatusAt: { lte: new Date(now.getTime() - STATUS_INTERVAL_MS) } }] },
+    data: { lastStatusAt: now },
+  });
+  if (count !== 1) return false;
+  const attempt = await loadAttempt(ctx, attemptId);
+  if (attempt) await readStatusAndApply(ctx, attempt, reason);
+  return true;
+}
+
+type Flight = { done: Promise<void>; followUp?: Promise<void> };
+const globalFlights = globalThis as typeof globalThis & { __seqrShopStatusFlights?: WeakMap<object, Map<string, Flight>> };
+
+/** The calls in flight in this process, per database (Next bundles this module several times). */
+function flightsOf(ctx: Ctx): Map<string, Flight> {
+  const all = (globalFlights.__seqrShopStatusFlights ??= new WeakMap());
+  let flights = all.get(ctx.db);
+  if (!flights) all.set(ctx.db, (flights = new Map()));
+  return flights;
+}
+
+/**
+ * Ask SEQR now, without the sweeper's pacing: a notification (SEQR says the state changed) and the
+ * return page (SEQR's guide wants a final read there). Deduplicated only against a call already in
+ * flight for this attempt in this process: that call may have asked before the payment, so when it
+ * is over and the attempt is still open, everyone who waited for it shares one more question.
+ */
+export function askSeqrNow(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<void> {
+  const flights = flightsOf(ctx);
+  const launch = (): Promise<void> => {
+    const flight: Flight = {
+      done: (async () => {
+        const attempt = await loadAttempt(ctx, attemptId);
+        if (attempt?.status === 'ISSUED') await readStatusAndApply(ctx, attempt, reason);
+      })().finally(() => {
+        if (flights.get(attemptId) === flight) flights.delete(attemptId);
+      }),
+    };
+    flights.set(attemptId, flight);
+    return flight.done;
+  };
+  const current = flights.get(attemptId);
+  if (!current) return launch();
+  // A newcomer may already have started a fresh call when the one we waited for ended: join it.
+  current.followUp ??= current.done.catch(() => {}).then(() => flights.get(attemptId)?.done ?? launch());
+  return current.followUp;
 }
 
 /**

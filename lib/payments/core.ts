@@ -9,13 +9,14 @@ import { firstShortage, type Shortage } from '../stock';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
 import { cancelOpenAttemptByMerchant } from './cancel';
 import { invoiceAmountChange, syncOpenInvoiceWithCart } from './cart-sync';
-import { refreshAttempt, STATUS_INTERVAL_MS } from './confirm';
+import { askSeqrNow } from './confirm';
 import type { Ctx } from './context';
 import { closeDayByHand, dayClosePass, startDayCloseLoop } from './day-close';
 import { acceptReviewedPayment } from './review';
 import { startAttempt, type StartResult } from './issue';
 import type { PaymentPorts } from './ports';
 import { refundOrder } from './refunds';
+import { paymentStateCache } from './status-cache';
 import { startSweeperLoop, sweepPass } from './sweeper';
 import { canRetry } from './transitions';
 import { paymentView, type PaymentView } from './view';
@@ -76,26 +77,29 @@ async function retryPayment(ctx: Ctx, token: string): Promise<RetryResult | null
   return startAttempt(ctx, order.id);
 }
 
-/** The pay page's live status: asks SEQR (coalesced) while an invoice is open, then reads the order. */
+/**
+ * The pay page's live status, from the stored state only: a poll or a stream never asks SEQR (the
+ * sweeper and notifications do). With a change feed the state comes from memory, kept fresh by it.
+ */
 async function currentPaymentView(ctx: Ctx, token: string, locale: Locale = 'en'): Promise<PaymentView | null> {
-  const order = await findOrderPaymentState(token, ctx.db);
-  if (!order) return null;
-  // Most polls come within a second of the last question to SEQR and change nothing: those skip the
-  // compare-and-set, and the order is read again only after this call asked SEQR.
-  const open = order.attempts[0]?.id === order.openAttemptId ? order.attempts[0] : undefined;
-  const askedRecently = open?.lastStatusAt != null && open.lastStatusAt.getTime() > ctx.clock.now().getTime() - STATUS_INTERVAL_MS;
-  if (order.openAttemptId && !askedRecently && (await refreshAttempt(ctx, order.openAttemptId, 'browser'))) {
-    const fresh = await findOrderPaymentState(token, ctx.db);
-    return fresh ? paymentView(fresh, locale) : null;
-  }
-  return paymentView(order, locale);
+  const cache = paymentStateCache(ctx);
+  const order = cache ? await cache.read(token) : await findOrderPaymentState(token, ctx.db);
+  return order ? paymentView(order, locale) : null;
 }
 
-/** The return page (backURL): one final status read, then the order as it stands. */
+/**
+ * Call back when the order behind `token` (or its cart) changes: a status stream sends the new view
+ * at once. Without a change feed it never calls (the stream's slow re-read still runs).
+ */
+function watchPaymentView(ctx: Ctx, token: string, onChange: () => void): () => void {
+  return paymentStateCache(ctx)?.watch(token, onChange) ?? (() => {});
+}
+
+/** The return page (backURL): one final status read at once, then the order as it stands. */
 async function finalizeOnReturn(ctx: Ctx, token: string): Promise<OrderView | null> {
   const order = await findOrderByToken(token, ctx.db);
   if (!order?.openAttemptId) return order;
-  await refreshAttempt(ctx, order.openAttemptId, 'return-page', true);
+  await askSeqrNow(ctx, order.openAttemptId, 'return-page');
   return findOrderByToken(token, ctx.db);
 }
 
@@ -110,7 +114,7 @@ async function handleNotification(ctx: Ctx, notificationToken: string, claimedRe
   if (!attempt) return 'unknown';
   // Another invoice's reference under this attempt's token: forged or misrouted. Asking SEQR about
   // this attempt's own invoice is still harmless, and a real payment is then never missed.
-  if (attempt.status === 'ISSUED') await refreshAttempt(ctx, attempt.id, 'notification', true);
+  if (attempt.status === 'ISSUED') await askSeqrNow(ctx, attempt.id, 'notification');
   return claimedReference !== undefined && attempt.invoiceReference !== null && claimedReference !== attempt.invoiceReference ? 'mismatch' : 'applied';
 }
 
@@ -135,6 +139,7 @@ export function createPaymentCore(ports: PaymentPorts) {
     openPaymentOfCart: (cartId: string) => openPaymentOfCart(ctx, cartId),
     invoiceAmountChange: (orderId: string, attemptId: string) => invoiceAmountChange(ctx, orderId, attemptId),
     currentPaymentView: (token: string, locale?: Locale) => currentPaymentView(ctx, token, locale),
+    watchPaymentView: (token: string, onChange: () => void) => watchPaymentView(ctx, token, onChange),
     finalizeOnReturn: (token: string) => finalizeOnReturn(ctx, token),
     handleNotification: (notificationToken: string, claimedReference?: string) => handleNotification(ctx, notificationToken, claimedReference),
     refundOrder: (orderId: string, amountOre: number, actor: string) => refundOrder(ctx, orderId, amountOre, actor),

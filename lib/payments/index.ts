@@ -19,6 +19,7 @@ export const syncOpenInvoiceWithCart = (cartId: string) => paymentCore().syncOpe
 export const openPaymentOfCart = (cartId: string) => paymentCore().openPaymentOfCart(cartId);
 export const invoiceAmountChange = (orderId: string, attemptId: string) => paymentCore().invoiceAmountChange(orderId, attemptId);
 export const currentPaymentView = (token: string, locale?: Locale) => paymentCore().currentPaymentView(token, locale);
+export const watchPaymentView = (token: string, onChange: () => void) => paymentCore().watchPaymentView(token, onChange);
 export const finalizeOnReturn = (token: string) => paymentCore().finalizeOnReturn(token);
 export const handleNotification = (notificationToken: string, claimedReference?: string) => paymentCore().handleNotification(notificationToken, claimedReference);
 export const refundOrder = (orderId: string, amountOre: number, actor: string) => paymentCore().refundOrder(orderId, amountOre, actor);

@@ -2,6 +2,7 @@
 // database, the SEQR client, a clock, ids, settings and (only when the endpoint can answer it) an
 // invoice lookup. The production wiring (wiring.ts) builds one of these per process; tests and the
 // deterministic simulation (tests/simulation) build their own with fakes or the sandbox's pure model.
+import type { ChangeFeed } from '../db/change-feed';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SeqrClient } from '../seqr';
 import type { DayCloseSchedule } from './day-close';
@@ -64,6 +65,11 @@ export type PaymentPorts = {
   ids: IdSource;
   settings: PaymentSettings;
   invoiceLookup?: InvoiceLookup;
+  /**
+   * The database's change feed: with it, the pay page's state is kept in memory and streams are
+   * woken by commits; without it (tests, the simulation) every read goes to the database.
+   */
+  changes?: ChangeFeed;
   /**
    * Told when a payment was confirmed or accepted, or a refund succeeded: the e-mails derived from
    * that state can go out at once (production: the mail loop is kicked). Never awaited, never fails.

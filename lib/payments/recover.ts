@@ -6,7 +6,7 @@
 import { isSeqrResultError, isSeqrTransportError } from '../seqr';
 import { closeAttempt } from './close-attempt';
 import { sentenceOf, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
-import { refreshAttempt } from './confirm';
+import { askSeqrNow } from './confirm';
 import { cancelOutcome } from './state-machine';
 import { transition } from './transitions';
 import type { FoundInvoice } from './ports';
@@ -52,7 +52,7 @@ export async function resolveOrphanedAttempt(ctx: Ctx, attempt: AttemptRow, why:
       data: { invoiceReference: reference, lastStatusAt: null, nextCheckAt: ctx.clock.now() },
       timeline: { at: ctx.clock.now(), message: `${why}. Invoice ${reference} found by order number (${reason}).` },
     });
-    if (adopted) await refreshAttempt(ctx, attempt.id, 'sweeper', true);
+    if (adopted) await askSeqrNow(ctx, attempt.id, 'sweeper');
   };
   const cancelled: string[] = [];
   for (const invoice of mine) {

@@ -14,8 +14,19 @@ import { resolveStaleCreated, staleCreatedAfterMs } from './recover';
 import { settleUnknownRefund } from './refund-settlement';
 import { RECEIPT_ORDER } from './transitions';
 
-/** Open invoices are re-checked at least this often by the sweeper. */
-export const SWEEP_CHECK_EVERY_MS = 3000;
+/**
+ * How long after one check an open invoice is due again. The sweeper is the only one that asks
+ * SEQR about an invoice nobody notifies us of (browsers' polls read the stored state), so this
+ * alone sets both targets:
+ * - pace: one getPaymentStatus per invoice every SWEEP_CHECK_EVERY_MS + (0..SWEEP_INTERVAL_MS) of
+ *   pass granularity, i.e. at most 1/5 s = 0.2 per open invoice per second (target ≤ 0.25);
+ *   the first check comes 2 s after issue (issue.ts), once per invoice.
+ * - unattended payment (no notification, no page): paid just after a check that said "not paid",
+ *   it is seen at the next one, ≤ 5 s + one pass interval (SWEEP_INTERVAL_MS, 1 s by default) + the
+ *   call ≈ 6 s later, leaving 4 s of the 10 s target for a pass that is busy (500 open invoices
+ *   are 100 calls a second in all, 5 at a time per process) — and well inside SEQR's 20 s rule.
+ */
+export const SWEEP_CHECK_EVERY_MS = 5000;
 /**
  * How long a sweeper's claim on an attempt lasts. Correctness never depends on it (every change is
  * a compare-and-set); it only stops two sweepers from repeating each other's calls. It is short so

@@ -4,7 +4,7 @@
 // the local sandbox; everything else here knows nothing of the sandbox.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getConfig } from '../config';
-import { getDb } from '../db';
+import { getChangeFeed, getDb } from '../db';
 import { kickMailer, startMailer } from '../mail/wiring';
 import { createSandboxInvoiceLookup, getSeqrClient } from '../seqr';
 import { createPaymentCore, type PaymentCore } from './core';
@@ -53,6 +53,7 @@ export function productionPorts(): PaymentPorts {
     invoiceLookup: config.seqr.usesSandbox
       ? createSandboxInvoiceLookup({ sandboxBaseUrl: config.seqr.sandboxBaseUrl, terminalId: config.seqr.terminalId, timeoutMs: config.seqr.timeoutMs })
       : undefined,
+    changes: getChangeFeed(),
     onSettled: () => kickMailer(),
     log: (line) => console.error(line),
   };

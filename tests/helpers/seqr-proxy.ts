@@ -7,6 +7,8 @@
 //   proxy.invoiceQRCodeAs = 'HTTPS://x';             // sendInvoice answers carry this QR text
 //   proxy.forget(reference);                          // SEQR no longer knows it: every call answers 54
 //   proxy.upstream = other.endpointUrl;               // talk to another sandbox from now on
+//   const held = proxy.hold('getPaymentStatus', ref);  // SEQR's answer is read at once, delivered on
+//   held.release();                                    //   release (a call in flight), then passes on
 //   proxy.calls                                       // what the shop sent, and what it got back
 //
 // The answers are the sandbox's own: a forgotten reference is replaced in the request by one the
@@ -28,6 +30,12 @@ export type SeqrProxy = {
   paidAs: Map<string, { value?: string; currency?: string }>;
   forget(reference: string): void;
   remember(reference: string): void;
+  /**
+   * Hold the answers to `operation` for `reference`: the request reaches the sandbox at once (its
+   * answer is what SEQR said then), the shop gets it only on release(). `arrived` resolves when the
+   * first held request came in.
+   */
+  hold(operation: string, reference: string): { arrived: Promise<void>; release(): void };
   calls: ProxiedCall[];
   /** Calls of one operation for one reference (invoiceReference or ersReference), optionally since a time. */
   callsOf(operation: string, reference: string, since?: Date): ProxiedCall[];
@@ -42,12 +50,28 @@ const referenceOf = (xml: string) => /<(?:invoiceReference|ersReference)>([^<]+)
 
 export async function startSeqrProxy(upstream: string): Promise<SeqrProxy> {
   const forgotten = new Set<string>();
+  const holds = new Map<string, { arrive(): void; released: Promise<void> }>();
   const proxy: Omit<SeqrProxy, 'endpointUrl' | 'wsdlUrl' | 'close'> = {
     upstream,
     invoiceQRCodeAs: undefined,
     paidAs: new Map(),
     forget: (reference) => void forgotten.add(reference),
     remember: (reference) => void forgotten.delete(reference),
+    hold(operation, reference) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const key = `${operation} ${reference}`;
+      holds.set(key, { arrive, released });
+      return {
+        arrived,
+        release() {
+          holds.delete(key);
+          release();
+        },
+      };
+    },
     calls: [],
     callsOf: (operation, reference, since) => proxy.calls.filter((call) => call.operation === operation && call.reference === reference && (!since || call.at >= since)),
   };
@@ -79,6 +103,11 @@ export async function startSeqrProxy(upstream: string): Promise<SeqrProxy> {
         text = text.replace(/<totalAmount><currency>([^<]*)<\/currency><value>([^<]*)<\/value><\/totalAmount>/g, (_all, currency: string, value: string) =>
           `<totalAmount><currency>${lie.currency ?? currency}</currency><value>${lie.value ?? value}</value></totalAmount>`,
         );
+      }
+      const held = reference ? holds.get(`${operation} ${reference}`) : undefined;
+      if (held) {
+        held.arrive();
+        await held.released;
       }
       const qr = proxy.invoiceQRCodeAs;
       if (qr !== undefined && operation === 'sendInvoice') {

@@ -95,6 +95,15 @@ async function settle(token: string, timeoutMs = 20_000): Promise<OrderView> {
 }
 
 /** The customer pays the open invoice in the wallet; returns its reference. */
+/**
+ * Nobody is there for the shop (no notification reaches this process, and the pay page's polls only
+ * read what is stored): the sweeper's next check sees what SEQR says. Returns the order then.
+ */
+async function sweeperLooks(token: string): Promise<OrderView> {
+  await payments.sweepOnce(new Date(Date.now() + 10_000));
+  return orderByToken(token);
+}
+
 async function customerPays(order: OrderView): Promise<string> {
   const reference = order.attempts[0]?.invoiceReference;
   assert.ok(reference, 'the shopper was shown an invoice');
@@ -177,8 +186,7 @@ for (const { name, faults, slug, expect } of CHECKOUT_FAULTS) {
     assert.equal(payments.paymentView(open).canRetry, false, 'one payable invoice at a time');
     assert.equal((await payments.retryPayment(token))?.kind, 'already-open', 'a second "Try again" does not issue a second invoice');
     await customerPays(open);
-    const paidView = await payments.currentPaymentView(token);
-    assert.equal(paidView?.orderStatus, 'PAID');
+    assert.equal(payments.paymentView(await sweeperLooks(token)).orderStatus, 'PAID');
     const paid = await assertPaidOnce(token);
     assert.equal((await payments.retryPayment(token))?.kind, 'not-payable', 'a paid order takes no new invoice');
 
@@ -214,12 +222,13 @@ test(
 
 // ---------------------------------------------------------------------------------------------
 // Status: the customer pays while getPaymentStatus meets a fault. The order is not failed; once
-// SEQR answers again the next poll, sweep, notification or return page confirms the payment,
+// SEQR answers again the next sweep, notification or return page confirms the payment (the pay
+// page's polls never ask SEQR),
 // within SEQR's confirmation window, so it is not reversed.
 
-type Confirmer = 'poll' | 'sweep' | 'notification' | 'return page';
+type Confirmer = 'sweep' | 'notification' | 'return page';
 const STATUS_FAULTS: { name: string; faults: Faults; slug: string; confirmer: Confirmer }[] = [
-  { name: 'down', faults: { down: true }, slug: 'stoneware-mug', confirmer: 'poll' },
+  { name: 'down', faults: { down: true }, slug: 'stoneware-mug', confirmer: 'sweep' },
   { name: 'slow', faults: { slowMs: SLOW_MS }, slug: 'fika-cookbook', confirmer: 'sweep' },
   { name: '94', faults: { resultCode: 94, operation: 'getPaymentStatus' }, slug: 'beeswax-candles', confirmer: 'notification' },
   { name: 'garbage', faults: { garbage: true }, slug: 'cotton-apron', confirmer: 'return page' },
@@ -235,12 +244,9 @@ async function notificationTokenOf(reference: string): Promise<string> {
 
 async function confirmWith(confirmer: Confirmer, token: string, reference: string): Promise<void> {
   switch (confirmer) {
-    case 'poll':
-      await payments.currentPaymentView(token);
-      return;
     case 'sweep':
-      // Past the sweeper's next check, well before the shop's TTL.
-      await payments.sweepOnce(new Date(Date.now() + 4000));
+      // Past the sweeper's next check (also after one during the fault), well before the shop's TTL.
+      await payments.sweepOnce(new Date(Date.now() + 10_000));
       return;
     case 'notification':
       assert.equal(await payments.handleNotification(await notificationTokenOf(reference)), 'applied');
@@ -260,7 +266,7 @@ for (const { name, faults, slug, confirmer } of STATUS_FAULTS) {
     const paidAt = Date.now();
 
     await withFaults({ ...faults, dropNotifications: true }, async () => {
-      const view = await payments.currentPaymentView(token); // the pay page polls
+      const view = await payments.currentPaymentView(token); // the pay page polls: it reads what is stored
       assert.equal(view?.orderStatus, 'AWAITING_PAYMENT');
       assert.equal(view?.attempt?.status, 'ISSUED', 'the attempt stays open while SEQR does not answer');
       assert.equal(view?.attempt?.message, null, 'no failure is shown');
@@ -273,7 +279,7 @@ for (const { name, faults, slug, confirmer } of STATUS_FAULTS) {
     assert.equal(during.attempts[0]!.status, 'ISSUED');
     assert.equal(during.openAttemptId, during.attempts[0]!.id);
 
-    // SEQR answers again: one status call per second per invoice, so wait for the next slot.
+    // SEQR answers again: the sweeper asks once per second per invoice at most, so past that.
     await sleep(1100);
     await confirmWith(confirmer, token, reference);
     const seen = await orderByToken(token);
@@ -304,7 +310,7 @@ test('status while SEQR is down for longer than its confirmation window: SEQR re
   assert.equal(reversed.status, 'CANCELED');
 
   await sleep(1100);
-  const view = await payments.currentPaymentView(token);
+  const view = payments.paymentView(await sweeperLooks(token));
   assert.equal(view?.orderStatus, 'AWAITING_PAYMENT', 'the reversed payment is not shown as paid');
   assert.equal(view?.attempt?.status, 'CANCELED');
   assert.ok(view?.attempt?.message, 'the shopper is told the payment did not go through');
@@ -318,8 +324,7 @@ test('status while SEQR is down for longer than its confirmation window: SEQR re
   // Paying again works, once.
   assert.equal((await payments.retryPayment(token))?.kind, 'issued');
   await customerPays(await orderByToken(token));
-  await payments.currentPaymentView(token);
-  const paid = await orderByToken(token);
+  const paid = await sweeperLooks(token);
   assert.equal(paid.status, 'PAID');
   assert.equal((await listOrderEvents(paid.id)).filter((e) => e.toStatus === 'PAID' && e.fromStatus?.startsWith('attempt:')).length, 1);
 });
@@ -357,7 +362,7 @@ test('notification dropped: the sweeper alone confirms the payment within SEQRâ€
 async function paidOrder(slug: string, quantity: number): Promise<OrderView> {
   const { token } = await checkout(slug, quantity);
   await customerPays(await orderByToken(token));
-  await payments.currentPaymentView(token);
+  await sweeperLooks(token);
   return assertPaidOnce(token);
 }
 

@@ -105,6 +105,8 @@ export type FakeSeqrOptions = {
   /** Final unpaid invoices older than this are forgotten (54), like an archive purge; undefined: never. */
   purgeFinalAfterMs?: number;
   onCall?(info: SeqrCallInfo): void;
+  /** Told synchronously as a call starts, in the caller's async context (the runner checks who asks). */
+  onRequest?(operation: SeqrOperation): void;
 };
 
 export class FakeSeqr {
@@ -205,6 +207,7 @@ export class FakeSeqr {
     options: CallOptions & { principal?: 'terminal' | 'reseller'; reference?: string; summary?: string },
   ): Promise<T> {
     const sched = this.o.sched;
+    this.o.onRequest?.(operation);
     const crash = epoch.gate(`seqr ${operation}`);
     const id = ++this.calls;
     const { context, clientReference } = this.context(options.principal ?? 'terminal');

@@ -1,6 +1,7 @@
 // One run of the deterministic simulation: the real payment core (createPaymentCore) on PGlite,
 // the sandbox's model as SEQR, shoppers, customers, the merchant, notifications and faults from a
 // seeded schedule, all in simulated time. The same seed gives the same trace (and hash).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { emptyState, seedState, SandboxModel, type CustomerAction, type Invoice, type OutgoingNotification } from '../../sandbox/model';
 import type { PaymentPorts } from '../../lib/payments/ports';
 import { oreToDecimalString } from '../../lib/money';
@@ -90,6 +91,8 @@ class Simulation implements EpochHost {
   private finished = false;
   private ended = false;
   private failures: Failure[] = [];
+  /** Set while a browser poll runs, so a SEQR call made on its behalf is caught. */
+  private readonly pollContext = new AsyncLocalStorage<string>();
   private shoppers: ShopperRun[] = [];
   private shown = new Map<string, { at: number; shopper: number }>();
   private hostile = new Map<string, string>();
@@ -139,6 +142,11 @@ class Simulation implements EpochHost {
       outages: schedule.outages.map((o) => ({ ...o, from: SIM_START + o.from, to: SIM_START + o.to })),
       timeoutMs: schedule.settings.seqrTimeoutMs,
       purgeFinalAfterMs: schedule.purgeFinalAfterMs,
+      // A browser's poll reads what the shop has stored: it never reaches SEQR (issue 14).
+      onRequest: (operation) => {
+        const poll = this.pollContext.getStore();
+        if (poll) this.fail('poll-no-seqr', `${poll} called ${operation}`);
+      },
     });
     this.instances = schedule.skewsMs.map((skewMs, slot) => ({ slot, current: undefined, skewMs, frozenUntil: undefined, held: [], restartPending: undefined }));
     this.quietAt = SIM_START + schedule.activityEndsAt;
@@ -395,7 +403,8 @@ class Simulation implements EpochHost {
     if (!s.pollOutstanding) {
       s.pollOutstanding = true;
       const token = s.token;
-      this.invoke(`poll s${s.plan.index}`, (core) => core.currentPaymentView(token), {
+      const label = `poll s${s.plan.index}`;
+      this.invoke(label, (core) => this.pollContext.run(label, () => core.currentPaymentView(token)), {
         ok: (view) => this.onView(s, view),
         done: () => {
           s.pollOutstanding = false;
