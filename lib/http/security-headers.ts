@@ -13,7 +13,9 @@ export function contentSecurityPolicy(nonce: string): string {
     "default-src 'self'",
     // Next's App Router scripts and the pay page's inlined watcher carry the nonce; chunks are ours.
     `script-src 'self' 'nonce-${nonce}'`,
-    "style-src 'self'",
+    // The stylesheet is inlined into each page as a <style> carrying the nonce (next.config.js
+    // inlineCss, pages/_document.tsx); style="" attributes stay refused.
+    `style-src 'self' 'nonce-${nonce}'`,
     // QR codes are inline SVG markup; `data:` is for images a stylesheet may inline.
     "img-src 'self' data:",
     "font-src 'self'",

@@ -3,7 +3,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cartCookieValue } from '@/app/cart-cookie';
 import { getLocale, getT } from '@/app/i18n';
+import { readCart } from '@/lib/cart';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
@@ -61,9 +63,12 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
     );
   }
 
+  // Read now, after finalizeOnReturn (not currentCart's per-request copy, which the header may have
+  // read before the payment closed the cart).
+  const cart = await readCart(await cartCookieValue(), locale);
   return (
     <section className="done receipt">
-      <RefreshHeader />
+      <RefreshHeader cartCount={cart.kind === 'ok' ? cart.cart.totals.itemCount : 0} />
       <h1>{t('done.heading')}</h1>
       <dl className="receipt-facts">
         <div><dt>{t('done.seqrReference')}</dt><dd data-testid="seqr-reference">{paid.ersReference}</dd></div>
