@@ -10,7 +10,7 @@ function builtCss(file: string): string | null {
   if (!cssCache.has(file)) {
     let text: string | null = null;
     try {
-      text = fs.readFileSync(path.join(process.cwd(), '.next', file), 'utf8');
+      text = fs.readFileSync(path.join(/* turbopackIgnore: true */ process.cwd(), '.next', file), 'utf8');
     } catch {
       text = null; // not where we expected it: keep Next's <link>
     }

@@ -24,7 +24,7 @@ function cssFiles(dir: string): string[] {
 }
 
 /** `'sha256-…'` sources for style-src, one per CSS file of the build in `distDir` (default .next). */
-export function builtStylesheetHashes(distDir = path.join(process.cwd(), '.next')): readonly string[] {
+export function builtStylesheetHashes(distDir = path.join(/* turbopackIgnore: true */ process.cwd(), '.next')): readonly string[] {
   if (process.env.NODE_ENV !== 'production') return [];
   let hashes = cached.get(distDir);
   if (!hashes) {

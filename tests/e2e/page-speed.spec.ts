@@ -1,7 +1,7 @@
 // What makes the shop's pages paint fast on a phone (issue 14; the figures: `npm run lighthouse`):
 // each page arrives styled from its HTML alone (the stylesheet inlined with the CSP nonce, no
-// render-blocking stylesheet request), the catalog's first row of pictures loads at once (the first
-// one first), and the pay page's QR code is part of the page, not another download.
+// render-blocking stylesheet request), the first pictures (the catalog's first row, the product's,
+// the cart's) and the pay page's QR code are part of the page, not other downloads.
 import { expect, test, type Page } from '@playwright/test';
 import { addToCart, checkout, decodeQr, newestInvoice } from './helpers';
 
@@ -24,17 +24,27 @@ async function expectStyled(page: Page): Promise<void> {
   await expect(page.locator('.site-header')).toHaveCSS('background-color', 'rgb(31, 59, 52)');
 }
 
-test('catalog, product, cart and pay page arrive styled without a stylesheet request; the QR code is in the page', async ({ page, request }) => {
-  for (const path of ['/', '/products/stoneware-mug']) {
-    const loaded = await load(page, path);
-    expect(loaded.stylesheets, `stylesheets fetched by ${path}`).toEqual([]);
-    await expectStyled(page);
-  }
+test('catalog, product, cart and pay page arrive styled without a stylesheet request; their first pictures and the QR code are in the page', async ({ page, request }) => {
+  const catalog = await load(page, '/');
+  expect(catalog.stylesheets).toEqual([]);
+  await expectStyled(page);
+  // The first row's pictures are part of the page: shown, and never fetched.
+  const firstRow = page.getByRole('list', { name: 'Products' }).getByRole('listitem').filter({ has: page.locator('img') }).locator('img');
+  for (const index of [0, 1, 2, 3]) await expect.poll(() => firstRow.nth(index).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(400);
+  const firstSlugs = await page.getByRole('list', { name: 'Products' }).getByRole('link').evaluateAll((links) => links.slice(0, 4).map((link) => new URL((link as HTMLAnchorElement).href).pathname));
+  for (const product of firstSlugs) expect(catalog.images).not.toContain(`${product}.svg`);
+
+  const product = await load(page, '/products/stoneware-mug');
+  expect(product.stylesheets).toEqual([]);
+  await expectStyled(page);
+  await expect.poll(() => page.getByRole('img', { name: 'Stoneware mug, moss' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(400);
+  expect(product.images).not.toContain('/products/stoneware-mug.svg');
 
   await addToCart(page, 'stoneware-mug');
   const cart = await load(page, '/cart');
   expect(cart.stylesheets).toEqual([]);
   await expectStyled(page);
+  expect(cart.images).not.toContain('/products/stoneware-mug.svg');
 
   await checkout(page);
   const payPath = new URL(page.url()).pathname;
