@@ -1,5 +1,6 @@
 // Runs before routing, for every request (static files included):
-// - every response gets the security headers, with a fresh CSP nonce; Next's App Router reads the
+// - every response gets the security headers, with a fresh CSP nonce (and the hashes of the
+//   build's stylesheets, which the pages inline); Next's App Router reads the
 //   nonce from the request's Content-Security-Policy header and puts it on its scripts, and the
 //   pay page (Pages Router) reads `x-nonce` for its one inlined script;
 // - a request that changes something and came from another site is refused (lib/http/security-headers.ts);
@@ -9,6 +10,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { checkActionEnvelope } from './app/action-envelope';
 import { getConfig } from './lib/config';
 import { crossSiteProblem, newNonce, securityHeaders } from './lib/http/security-headers';
+import { builtStylesheetHashes } from './lib/http/stylesheet-hashes';
 
 /** PUBLIC_BASE_URL's origin, and the origin this request was sent to (its Host header). */
 function ownOrigins(request: NextRequest, publicBaseUrl: string): string[] {
@@ -26,7 +28,7 @@ function ownOrigins(request: NextRequest, publicBaseUrl: string): string[] {
 export async function proxy(request: NextRequest) {
   const config = getConfig();
   const nonce = newNonce();
-  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https: config.publicBaseUrl.startsWith('https://') });
+  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https: config.publicBaseUrl.startsWith('https://'), styleHashes: builtStylesheetHashes() });
   const answer = (status: number, message: string) => {
     const response = NextResponse.json({ error: message }, { status, headers: { 'cache-control': 'no-store' } });
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

@@ -7,7 +7,7 @@ export default async function NotFound() {
     <>
       <h1>{t('notFound.heading')}</h1>
       <p>{t('notFound.text')}</p>
-      <p><Link href="/">{t('notFound.back')}</Link></p>
+      <p><Link prefetch={false} href="/">{t('notFound.back')}</Link></p>
     </>
   );
 }

@@ -20,7 +20,7 @@ export async function LegalPage({ name }: { name: LegalPageName }) {
       {page.paragraphs.map((key) => <p key={key}>{t(key, params)}</p>)}
       <p className="muted">{t('legal.updated', params)}</p>
       <p>
-        <Link href="/terms">{t('footer.terms')}</Link> · <Link href="/returns">{t('footer.returns')}</Link> · <Link href="/withdrawal">{t('footer.withdrawal')}</Link>
+        <Link prefetch={false} href="/terms">{t('footer.terms')}</Link> · <Link prefetch={false} href="/returns">{t('footer.returns')}</Link> · <Link prefetch={false} href="/withdrawal">{t('footer.withdrawal')}</Link>
       </p>
     </article>
   );

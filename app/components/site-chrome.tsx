@@ -9,9 +9,13 @@ import { sellerDetails } from '@/lib/shop/seller';
 // and this one reads the server's configuration (the seller), which must stay out of client bundles.
 export { LanguageSwitchForm } from './language-switch-form';
 
+// Links on the shop's pages do not prefetch (prefetch={false}): every page is rendered per request,
+// so a prefetch brings nothing but the shared layout, and a page with a dozen links would fetch and
+// parse a dozen responses on a phone's slow CPU while it is still becoming usable.
+
 export function CartLinkView({ count, t }: { count: number; t: Translate }) {
   return (
-    <Link href="/cart" className="cart-link" aria-label={count === 1 ? t('cart.link.one') : t('cart.link', { count })}>
+    <Link prefetch={false} href="/cart" className="cart-link" aria-label={count === 1 ? t('cart.link.one') : t('cart.link', { count })}>
       {t('cart.link.short')} <span className="cart-count">{count}</span>
     </Link>
   );
@@ -21,7 +25,7 @@ export function SiteFrame({ t, languageSwitch, cartLink, children }: { t: Transl
   return (
     <>
       <header className="site-header">
-        <Link href="/" className="brand">
+        <Link prefetch={false} href="/" className="brand">
           Nordvik
         </Link>
         <div className="header-actions">
@@ -42,9 +46,9 @@ function SiteFooter({ t }: { t: Translate }) {
     <footer className="site-footer">
       <p>{t('site.footer')}</p>
       <nav aria-label={t('footer.legal')}>
-        <Link href="/terms">{t('footer.terms')}</Link>
-        <Link href="/returns">{t('footer.returns')}</Link>
-        <Link href="/withdrawal">{t('footer.withdrawal')}</Link>
+        <Link prefetch={false} href="/terms">{t('footer.terms')}</Link>
+        <Link prefetch={false} href="/returns">{t('footer.returns')}</Link>
+        <Link prefetch={false} href="/withdrawal">{t('footer.withdrawal')}</Link>
       </nav>
       <p className="seller" data-testid="seller">
         {seller.name} · {seller.address} · {t('seller.orgNr', { value: seller.orgNr })} · {t('seller.vatNr', { value: seller.vatNr })} ·{' '}

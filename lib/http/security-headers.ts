@@ -8,12 +8,16 @@ export function newNonce(): string {
   return Buffer.from(bytes).toString('base64');
 }
 
-export function contentSecurityPolicy(nonce: string): string {
+/** `styleHashes`: the build's stylesheets, which the App Router pages inline (lib/http/stylesheet-hashes.ts). */
+export function contentSecurityPolicy(nonce: string, styleHashes: readonly string[] = []): string {
   return [
     "default-src 'self'",
     // Next's App Router scripts and the pay page's inlined watcher carry the nonce; chunks are ours.
     `script-src 'self' 'nonce-${nonce}'`,
-    "style-src 'self'",
+    // The stylesheet is inlined into each page (next.config.js inlineCss): on App Router pages
+    // allowed by its hash, on the pay page by the nonce (pages/_document.tsx); style="" attributes
+    // and any other inline style stay refused.
+    ["style-src 'self'", `'nonce-${nonce}'`, ...styleHashes].join(' '),
     // QR codes are inline SVG markup; `data:` is for images a stylesheet may inline.
     "img-src 'self' data:",
     "font-src 'self'",
@@ -36,9 +40,9 @@ export function referrerPolicy(pathname: string): string {
   return pathname.startsWith('/pay/') || pathname.startsWith('/orders/') ? 'same-origin' : 'strict-origin-when-cross-origin';
 }
 
-export function securityHeaders(opts: { nonce: string; pathname: string; https: boolean }): Record<string, string> {
+export function securityHeaders(opts: { nonce: string; pathname: string; https: boolean; styleHashes?: readonly string[] }): Record<string, string> {
   return {
-    'content-security-policy': contentSecurityPolicy(opts.nonce),
+    'content-security-policy': contentSecurityPolicy(opts.nonce, opts.styleHashes),
     'x-content-type-options': 'nosniff',
     'referrer-policy': referrerPolicy(opts.pathname),
     'x-frame-options': 'DENY',

@@ -41,7 +41,8 @@ export class HttpShopper {
     return other;
   }
 
-  private cookieHeader(): string {
+  /** The shopper's cookies as a Cookie header (Lighthouse sends it with each page). */
+  cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 

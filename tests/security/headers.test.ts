@@ -2,6 +2,7 @@
 // page), route handlers, static files, the not-found pages and the proxy's own refusals. The CSP
 // nonce is fresh per response and is the one on the page's scripts; HSTS only when the shop is https.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { startSecurityShop } from './shop';
 
@@ -24,6 +25,8 @@ function assertSecurityHeaders(response: Response, what: string, referrer = 'str
     assert.ok(csp.split('; ').includes(directive), `${what}: the CSP has ${directive} (got ${csp})`);
   }
   assert.match(csp, /script-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}'/, `${what}: scripts need the nonce`);
+  // Inline styles need the nonce or are the build's own stylesheet (by hash); nothing else.
+  assert.match(csp, /style-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}'( 'sha256-[A-Za-z0-9+/=]{44}')*(;|$)/, `${what}: inline styles need the nonce or a hash`);
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff', what);
   assert.equal(response.headers.get('x-frame-options'), 'DENY', what);
   assert.equal(response.headers.get('referrer-policy'), referrer, what);
@@ -68,7 +71,7 @@ test('the not-found pages and refused requests carry the headers', async () => {
   assertSecurityHeaders(badForm, 'a route handler 400');
 });
 
-test("each page gets a fresh nonce, and Next's scripts on it carry that nonce", async () => {
+test("each page gets a fresh nonce, and Next's scripts and the inlined stylesheet on it carry that nonce", async () => {
   const [first, second] = await Promise.all([fetch(`${shop.url}/products/stoneware-mug`), fetch(`${shop.url}/products/stoneware-mug`)]);
   const [a, b] = [nonceOf(first.headers.get('content-security-policy') ?? ''), nonceOf(second.headers.get('content-security-policy') ?? '')];
   assert.ok(a && b && a !== b, 'two responses, two nonces');
@@ -76,6 +79,15 @@ test("each page gets a fresh nonce, and Next's scripts on it carry that nonce", 
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
   assert.ok(scripts.length > 0, 'the page has scripts');
   for (const tag of scripts) assert.ok(tag.includes(`nonce="${a}"`), `every script carries this response's nonce: ${tag}`);
+  // The inlined stylesheet: React writes it without the nonce, so the CSP names its contents' hash.
+  const csp = first.headers.get('content-security-policy') ?? '';
+  const styles = [...html.matchAll(/<style\b([^>]*)>([^<]*)<\/style>/g)];
+  assert.ok(styles.some(([, , css]) => css!.length > 1000), 'the stylesheet is inlined');
+  for (const [tag, attributes, css] of styles) {
+    const hash = `'sha256-${createHash('sha256').update(css!).digest('base64')}'`;
+    assert.ok(attributes!.includes(`nonce="${a}"`) || csp.includes(hash), `every inline stylesheet carries the nonce or is allowed by its hash: ${tag.slice(0, 120)}`);
+  }
+  assert.doesNotMatch(html, /<link[^>]+rel="stylesheet"/, 'no render-blocking stylesheet link');
 });
 
 test('a client cannot choose the nonce', async () => {

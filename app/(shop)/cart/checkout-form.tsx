@@ -72,7 +72,7 @@ export function CheckoutForm({ labels, shippingOptions, blocked }: { labels: Che
         {errors.shipping && <p id="checkout-shipping-error" className="field-error">{errors.shipping}</p>}
       </fieldset>
       <p className="muted checkout-terms">
-        {labels.agree} <Link href="/terms">{labels.terms}</Link> · <Link href="/withdrawal">{labels.withdrawal}</Link>
+        {labels.agree} <Link prefetch={false} href="/terms">{labels.terms}</Link> · <Link prefetch={false} href="/withdrawal">{labels.withdrawal}</Link>
       </p>
       {blocked && state.status !== 'error' && <p className="form-error stock-out">{blocked}</p>}
       <button type="submit" className="button-primary" disabled={pending || blocked !== undefined}>{pending ? labels.paying : labels.pay}</button>

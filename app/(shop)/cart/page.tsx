@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { currentCart } from '@/app/cart-cookie';
+import { productImageSrc } from '@/lib/catalog/inline-image';
 import { getLocale, getT } from '@/app/i18n';
 import { SHIPPING_OPTIONS, shippingNameKey } from '@/lib/checkout/shipping';
 import { intlLocale } from '@/lib/i18n';
@@ -27,7 +28,7 @@ export default async function CartPage() {
             <button type="submit" className="button-secondary">{t('cart.startNew')}</button>
           </form>
         </div>
-        <p><Link href="/">{t('cart.browse')}</Link></p>
+        <p><Link prefetch={false} href="/">{t('cart.browse')}</Link></p>
       </>
     );
   }
@@ -36,7 +37,7 @@ export default async function CartPage() {
       <>
         <h1>{t('cart.heading')}</h1>
         <p>{t('cart.empty')}</p>
-        <p><Link href="/">{t('cart.browse')}</Link></p>
+        <p><Link prefetch={false} href="/">{t('cart.browse')}</Link></p>
       </>
     );
   }
@@ -62,9 +63,9 @@ export default async function CartPage() {
         {lines.map((line) => (
           <li key={line.product.slug} className={shortOf(line) === null ? 'cart-line' : 'cart-line short'} data-sku={line.product.sku}>
             {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
-            <img src={line.product.imagePath} alt="" width={72} height={72} />
+            <img src={productImageSrc(line.product.imagePath)} alt="" width={72} height={72} />
             <div className="cart-line-main">
-              <Link href={`/products/${line.product.slug}`} className="cart-line-name">{line.product.name}</Link>
+              <Link prefetch={false} href={`/products/${line.product.slug}`} className="cart-line-name">{line.product.name}</Link>
               <span className="muted">{t('cart.each', { price: formatMoney(line.unitPriceOre) })}</span>
               {shortOf(line) !== null && (
                 <span className="stock-note stock-out" data-testid="stock-line">

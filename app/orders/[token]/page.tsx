@@ -43,7 +43,7 @@ export default async function OrderPage({ params }: { params: Promise<{ token: s
         </p>
       )}
       {status === 'awaiting' && (
-        <p className="actions"><Link className="button-primary" href={`/pay/${order.publicToken}`}>{t('order.payNow')}</Link></p>
+        <p className="actions"><Link prefetch={false} className="button-primary" href={`/pay/${order.publicToken}`}>{t('order.payNow')}</Link></p>
       )}
       <h2>{paid ? t('order.receipt') : t('order.lines')}</h2>
       <ReceiptLines order={order} t={t} locale={locale} totalOre={order.paidOre || order.totalOre} />

@@ -22,7 +22,7 @@ export function AddToCartForm({ slug, soldOut, labels }: { slug: string; soldOut
         {state.status === 'error' && state.message}
         {state.status === 'ok' && (
           <>
-            {state.message} <Link href="/cart">{labels.viewCart}</Link>
+            {state.message} <Link prefetch={false} href="/cart">{labels.viewCart}</Link>
           </>
         )}
       </p>

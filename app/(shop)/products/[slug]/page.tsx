@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { getLocale, getT } from '@/app/i18n';
 import { findProductBySlug } from '@/lib/catalog';
+import { productImageSrc } from '@/lib/catalog/inline-image';
 import { intlLocale } from '@/lib/i18n';
 import { StockNote } from '@/app/components/stock-note';
 import { formatMoney, formatVatRate } from '@/lib/money';
@@ -27,8 +28,9 @@ export default async function ProductPage({ params }: Props) {
   const level = stockLevel(product);
   return (
     <article className="product">
+      {/* In the page itself (a data: URL, no request): it is the first thing a shopper looks at. */}
       {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs need no optimisation */}
-      <img src={product.imagePath} alt={product.name} width={400} height={400} className="product-image" loading="eager" fetchPriority="high" />
+      <img src={productImageSrc(product.imagePath)} alt={product.name} width={400} height={400} className="product-image" loading="eager" fetchPriority="high" />
       <div className="product-info">
         <h1>{product.name}</h1>
         <p className="price price-large">{formatMoney(product.priceOre)}</p>

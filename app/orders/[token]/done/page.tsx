@@ -3,7 +3,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cartCookieValue } from '@/app/cart-cookie';
 import { getLocale, getT } from '@/app/i18n';
+import { readCart } from '@/lib/cart';
 import { intlLocale } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { orderNumberLabel } from '@/lib/orders';
@@ -31,7 +33,7 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
         <h1>{review ? t('done.reviewHeading') : t('done.abandonedHeading')}</h1>
         <p role="status">{review ? t('done.reviewText') : t('done.abandonedText')}</p>
         <p className="actions">
-          <Link href="/cart">{t('done.backToCart')}</Link>
+          <Link prefetch={false} href="/cart">{t('done.backToCart')}</Link>
         </p>
       </section>
     );
@@ -47,23 +49,26 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
         <p>{pending ? t('done.nothingChargedYet') : t('done.nothingCharged')}</p>
         {view.cartEmptied && <p data-testid="cart-emptied">{t('done.cartEmpty')}</p>}
         <div className="actions">
-          {pending && <Link className="button-primary" href={`/pay/${token}`}>{t('done.backToPayment')}</Link>}
+          {pending && <Link prefetch={false} className="button-primary" href={`/pay/${token}`}>{t('done.backToPayment')}</Link>}
           {/* One tap: the POST issues the new invoice and lands on the pay page showing it. */}
           {!pending && view.canRetry && (
             <form method="post" action={`/api/orders/${encodeURIComponent(token)}/retry`} className="retry-inline">
               <button type="submit" className="button-primary">{t('pay.tryAgain')}</button>
             </form>
           )}
-          {view.cartEmptied ? <Link href="/">{t('pay.browse')}</Link> : <Link href="/cart">{t('done.backToCart')}</Link>}
+          {view.cartEmptied ? <Link prefetch={false} href="/">{t('pay.browse')}</Link> : <Link prefetch={false} href="/cart">{t('done.backToCart')}</Link>}
         </div>
         {pending && <meta httpEquiv="refresh" content="2" />}
       </section>
     );
   }
 
+  // Read now, after finalizeOnReturn (not currentCart's per-request copy, which the header may have
+  // read before the payment closed the cart).
+  const cart = await readCart(await cartCookieValue(), locale);
   return (
     <section className="done receipt">
-      <RefreshHeader />
+      <RefreshHeader cartCount={cart.kind === 'ok' ? cart.cart.totals.itemCount : 0} />
       <h1>{t('done.heading')}</h1>
       <dl className="receipt-facts">
         <div><dt>{t('done.seqrReference')}</dt><dd data-testid="seqr-reference">{paid.ersReference}</dd></div>
@@ -75,10 +80,10 @@ export default async function DonePage({ params }: { params: Promise<{ token: st
       <p className="muted">{t('done.paymentMethod')}</p>
       <DeliveryAddress order={order} t={t} />
       <ReceiptSeller t={t} />
-      <p className="no-print"><Link href={`/orders/${token}`} data-testid="order-page-link">{t('order.bookmark')}</Link></p>
+      <p className="no-print"><Link prefetch={false} href={`/orders/${token}`} data-testid="order-page-link">{t('order.bookmark')}</Link></p>
       <p className="actions no-print">
         <PrintButton label={t('done.print')} />
-        <Link href="/">{t('done.continue')}</Link>
+        <Link prefetch={false} href="/">{t('done.continue')}</Link>
       </p>
     </section>
   );
