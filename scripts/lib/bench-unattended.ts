@@ -19,7 +19,7 @@ export interface UnattendedResult {
 }
 
 /** Longer than any sane confirmation, shorter than SEQR's reversal of an unconfirmed payment. */
-const WAIT_MS = 30_000;
+export const UNATTENDED_WAIT_MS = 30_000;
 /** Payments are spread over this much time, so they land at every phase of the sweepers' cycle. */
 const SPREAD_MS = 5_000;
 
@@ -34,7 +34,7 @@ export async function measureUnattended(stack: Stack, orders: OpenOrder[]): Prom
       await sleep(Math.random() * SPREAD_MS);
       const paidAt = Date.now();
       await control.pay(order.invoiceReference);
-      const paid = await waitUntil(() => paidTransition(stack.db, order.orderId), WAIT_MS, 50);
+      const paid = await waitUntil(() => paidTransition(stack.db, order.orderId), UNATTENDED_WAIT_MS, 50);
       if (paid) latencies.push(Math.max(0, paid.at.getTime() - paidAt));
       else timedOut++;
     });
