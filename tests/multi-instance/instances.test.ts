@@ -116,9 +116,12 @@ test('pollers on both instances ask SEQR nothing: only the sweepers and the noti
       }
     }),
   );
+  // At least 1.5 s and 8 polls per order before anyone pays (a busy machine polls slowly).
   await sleep(1500);
+  await waitFor('the pollers to poll', async () => polls > orders.length * 8, 60_000);
   const pollsBeforePaying = polls;
   const paying = new Date();
+  const beforeS = (paying.getTime() - started.getTime()) / 1000;
   await Promise.all(references.map((reference) => sandbox.control.pay(reference)));
   await waitFor('every order to be PAID', async () => {
     const paid = await getDb().order.count({ where: { publicToken: { in: orders.map((o) => o.token) }, status: 'PAID' } });
@@ -128,14 +131,14 @@ test('pollers on both instances ask SEQR nothing: only the sweepers and the noti
   polling = false;
   await Promise.all(pollers);
   const windowS = (Date.now() - started.getTime()) / 1000;
-  assert.ok(pollsBeforePaying > orders.length * 8, `the pollers really polled (${pollsBeforePaying} polls before the payments)`);
 
   for (const { token } of orders) {
     const order = await assertPaidOnce(token);
     const statusCalls = seqrCalls(order.events, 'getPaymentStatus').filter((event) => event.at >= started);
     // Before the payment only the sweepers' pace (one question per invoice every 5 s, the first 2 s
-    // after issue) could ask: at most once in 1.5 s, however many polls came in.
-    assert.ok(statusCalls.filter((event) => event.at < paying).length <= 1, `${pollsBeforePaying} polls made no getPaymentStatus calls of their own`);
+    // after issue) could ask, however many polls came in.
+    const before = statusCalls.filter((event) => event.at < paying).length;
+    assert.ok(before <= Math.ceil(beforeS / 5) + 1, `${pollsBeforePaying} polls in ${beforeS.toFixed(1)} s, and ${before} getPaymentStatus calls: none of the polls' own`);
     // In all: the sweepers' checks and one for the notification (and its follow-up), never a poll's.
     assert.ok(statusCalls.length <= Math.ceil(windowS / 5) + 3, `${statusCalls.length} getPaymentStatus calls in ${windowS.toFixed(1)} s for one invoice`);
   }
