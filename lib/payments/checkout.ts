@@ -1,6 +1,6 @@
 // "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. The common
-// path (no invoice open for this cart) is one transaction before sendInvoice and one after: the cart
-// read and locked, the order written with its details, the attempt saved with the order's open slot
+// path (no invoice open for this cart) is the cart read, one transaction before sendInvoice and one
+// after: the cart locked, the order written with its details, the attempt saved with the order's open slot
 // claimed and the stock reserved, all or nothing; then sendInvoice; then ISSUED with the call in the
 // timeline (issue.ts). An invoice already open for the cart takes the longer way (cart-sync.ts).
 import { loadOpenCart, rememberCartLocale } from '../cart';
@@ -36,6 +36,17 @@ export async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInpu
     ...(locale ? { locale } : {}),
     ...(details ? { customerName: details.name, phone: details.phone, deliveryStreet: details.street, deliveryPostcode: details.postcode, deliveryCity: details.city } : {}),
   };
+  // The cart and its products' stock, read before the transaction (as the order was always built):
+  // what stock plainly cannot cover is refused here without a transaction, so when a product sells
+  // out the rush of checkouts for it holds no connection. The reservation below is what decides.
+  // (Units the cart's own open invoice holds are the shopper's: that case takes the longer way.)
+  const cart = await loadOpenCart(cartId, ctx.db, locale);
+  if (!cart || cart.lines.length === 0) return { kind: 'empty-cart' };
+  const short = cart.lines.find((line) => line.quantity > line.unreserved);
+  if (short) {
+    if (await ctx.db.order.count({ where: { cartId, status: 'AWAITING_PAYMENT', openAttemptId: { not: null } } })) return checkoutWithOpenInvoice(ctx, cartId, input);
+    return { kind: 'out-of-stock', shortage: { productId: short.product.id, name: short.product.name, available: short.unreserved } };
+  }
   let claimed;
   try {
     claimed = await ctx.db.$transaction(async (tx) => {
@@ -44,8 +55,6 @@ export async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInpu
       // and never make two orders.
       const { count } = await tx.cart.updateMany({ where: { id: cartId, status: 'OPEN' }, data: locale ? { locale } : { updatedAt: ctx.clock.now() } });
       if (count !== 1) return null;
-      const cart = await loadOpenCart(cartId, tx, locale);
-      if (!cart || cart.lines.length === 0) return null;
       const order = await upsertOrderInTransaction(tx, cart, { now: ctx.clock.now(), newToken: () => ctx.ids.token(24), shipping, details: orderDetails });
       if (order.openAttemptId) throw new InvoiceOpen(); // rolled back: the longer way does it all
       return { order, attempt: await claimNewAttempt(ctx, tx, order, order.stockLines) };

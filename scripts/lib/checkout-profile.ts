@@ -86,6 +86,13 @@ function analyse(profile: Profile, n: number): string {
   return lines.join('\n');
 }
 
+/** utime + stime of a process, in clock ticks (1/100 s). */
+function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 async function main(): Promise<void> {
   buildIfNeeded({ quiet: true });
   const postgres = await startTestPostgres();
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
     const xacts = async () => Number((await db.query<{ n: string }>(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = 'seqr_profile'`)).rows[0]!.n);
     await new Promise((r) => setTimeout(r, 800)); // pg_stat lags a little
     const before = await xacts();
+    const cpuBefore = cpuTicks(shop.pid()!);
     process.kill(shop.pid()!, 'SIGUSR2');
     await new Promise((r) => setTimeout(r, 200));
     const times: number[] = [];
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
       times.push(checkoutMs);
       totals.push(totalMs);
     }
+    const cpuAfter = cpuTicks(shop.pid()!);
     process.kill(shop.pid()!, 'SIGUSR2');
     await new Promise((r) => setTimeout(r, 800));
     const after = await xacts();
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
     if (keep) fs.copyFileSync(profileFile, keep);
     const t = summarize(times);
     console.log(`${N} sequential checkouts${withPayPage ? ' (each followed by its pay page)' : ''}: checkout p50 ${t.p50.toFixed(1)} ms, p90 ${t.p90?.toFixed?.(1) ?? ''} ms; with pay page p50 ${summarize(totals).p50.toFixed(1)} ms`);
+    console.log(`shop process CPU per checkout (/proc utime+stime, profiler included): ${(((cpuAfter - cpuBefore) * 10) / N).toFixed(1)} ms`);
     console.log(`database transactions per checkout (add to cart included, sweeper passes included): ${((after - before) / N).toFixed(1)}`);
     console.log(analyse(profile, N));
   } finally {
