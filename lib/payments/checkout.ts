@@ -8,7 +8,7 @@ import type { CheckoutDetails } from '../checkout/details';
 import { shippingLineOf } from '../checkout/shipping';
 import type { Locale } from '../i18n';
 import { upsertOrderInTransaction, type OrderDetailsInput } from '../orders';
-import { firstShortage, isStockShortage, type Shortage } from '../stock';
+import { firstShortage, isStockShortage, StockShortage, type Shortage } from '../stock';
 import { syncOpenInvoiceWithCart } from './cart-sync';
 import type { Ctx } from './context';
 import { claimNewAttempt, isSlotTaken, sendClaimedInvoice, startAttempt, type StartResult } from './issue';
@@ -44,7 +44,7 @@ export async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInpu
   if (!cart || cart.lines.length === 0) return { kind: 'empty-cart' };
   const short = cart.lines.find((line) => line.quantity > line.unreserved);
   if (short) {
-    if (await ctx.db.order.count({ where: { cartId, status: 'AWAITING_PAYMENT', openAttemptId: { not: null } } })) return checkoutWithOpenInvoice(ctx, cartId, input);
+    if (await cartHasOpenInvoice(ctx, cartId)) return checkoutWithOpenInvoice(ctx, cartId, input);
     return { kind: 'out-of-stock', shortage: { productId: short.product.id, name: short.product.name, available: short.unreserved } };
   }
   let claimed;
@@ -55,18 +55,30 @@ export async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInpu
       // and never make two orders.
       const { count } = await tx.cart.updateMany({ where: { id: cartId, status: 'OPEN' }, data: locale ? { locale } : { updatedAt: ctx.clock.now() } });
       if (count !== 1) return null;
+      // Stock again, fresh: checkouts that started together read the cart before any of them
+      // reserved, and those that find a product sold out by now end here, before writing anything.
+      const fresh = await tx.product.findMany({ where: { id: { in: cart.lines.map((line) => line.product.id) } }, select: { id: true, stockOnHand: true, stockReserved: true } });
+      for (const line of cart.lines) {
+        const row = fresh.find((product) => product.id === line.product.id);
+        const available = row ? Math.max(0, row.stockOnHand - row.stockReserved) : 0;
+        if (line.quantity > available) throw new StockShortage({ productId: line.product.id, name: line.product.name, available });
+      }
       const order = await upsertOrderInTransaction(tx, cart, { now: ctx.clock.now(), newToken: () => ctx.ids.token(24), shipping, details: orderDetails });
       if (order.openAttemptId) throw new InvoiceOpen(); // rolled back: the longer way does it all
       return { order, attempt: await claimNewAttempt(ctx, tx, order, order.stockLines) };
     });
   } catch (error) {
-    if (isStockShortage(error)) return { kind: 'out-of-stock', shortage: error.shortage };
+    if (isStockShortage(error)) return (await cartHasOpenInvoice(ctx, cartId)) ? checkoutWithOpenInvoice(ctx, cartId, input) : { kind: 'out-of-stock', shortage: error.shortage };
     if (isSlotTaken(error) || (error as { code?: unknown } | null)?.code === 'INVOICE_OPEN') return checkoutWithOpenInvoice(ctx, cartId, input);
     throw error;
   }
   if (!claimed) return { kind: 'empty-cart' };
   const start = await sendClaimedInvoice(ctx, claimed.order, claimed.attempt);
   return { kind: 'started', token: claimed.order.publicToken, start };
+}
+
+async function cartHasOpenInvoice(ctx: Ctx, cartId: string): Promise<boolean> {
+  return (await ctx.db.order.count({ where: { cartId, status: 'AWAITING_PAYMENT', openAttemptId: { not: null } } })) > 0;
 }
 
 /**
