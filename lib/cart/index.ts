@@ -104,8 +104,8 @@ export async function readCart(cookieValue: string | undefined, locale?: Locale)
 export async function cartItemCount(cookieValue: string | undefined, db: DbClient = getDb()): Promise<number> {
   const id = CartIdSchema.safeParse(cookieValue);
   if (!id.success) return 0;
-  const sum = await db.cartLine.aggregate({ where: { cartId: id.data, cart: { status: 'OPEN' } }, _sum: { quantity: true } });
-  return sum._sum.quantity ?? 0;
+  const lines = await db.cartLine.findMany({ where: { cartId: id.data, cart: { status: 'OPEN' } }, select: { quantity: true } });
+  return lines.reduce((sum, line) => sum + line.quantity, 0);
 }
 
 async function requireProduct(slug: unknown): Promise<Product> {

@@ -6,7 +6,7 @@ import { findOrderById, orderNumberLabel, type OrderView } from '../orders';
 import type { Prisma } from '../generated/prisma/client';
 import { isSeqrResultError, isSeqrTransportError, type InvoiceInput, type SeqrCallRecord } from '../seqr';
 import { closeAttempt } from './close-attempt';
-import { isUniqueViolation, later, loadAttempt, recordSeqrCalls, seqrCallEvents, withSeqrLog, type Ctx } from './context';
+import { isUniqueViolation, later, loadAttempt, createSeqrCallEvents, recordSeqrCalls, withSeqrLog, type Ctx } from './context';
 import { resolveOrphanedAttempt } from './recover';
 import { isStockShortage, reserveForNewAttempt, type Shortage, type StockLine } from '../stock';
 import { orderStockLines } from './stock';
@@ -141,7 +141,7 @@ export async function sendClaimedInvoice(
     return settleFailedSend(ctx, attempt, error);
   }
   const saved = await ctx.db.$transaction(async (tx) => {
-    await tx.orderEvent.createMany({ data: seqrCallEvents(orderId, records, ctx.clock.now()) });
+    await createSeqrCallEvents(tx, orderId, records, ctx.clock.now());
     return transition.attempt(tx, attempt, 'ISSUED', {
       from: ['CREATED'],
       data: { invoiceReference: sent.invoiceReference, invoiceQRCode: sent.invoiceQRCode, invoiceVersion: 0, nextCheckAt: later(ctx, 2000) },

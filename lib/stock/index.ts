@@ -95,7 +95,8 @@ export async function holdForAttempt(tx: Tx, attemptId: string, lines: readonly 
 export async function reserveForNewAttempt(tx: Tx, attemptId: string, lines: readonly StockLine[]): Promise<void> {
   const units = [...unitsByProduct(lines)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (units.length === 0) return;
-  await tx.stockReservation.createMany({ data: units.map(([productId, quantity]) => ({ attemptId, productId, quantity })) });
+  // One create per product rather than createMany (see createSeqrCallEvents in lib/payments/context.ts).
+  for (const [productId, quantity] of units) await tx.stockReservation.create({ data: { attemptId, productId, quantity }, select: { attemptId: true } });
   // Product rows in the same order as holdForAttempt, last: locked only from here to the commit.
   for (const [productId, quantity] of units) {
     const taken = await tx.$executeRaw(Prisma.sql`
