@@ -35,6 +35,17 @@ export async function proxy(request: NextRequest) {
     return response;
   };
 
+  // The pay page is a Pages Router page: it has no RSC payload. Next still asks for one, twice per
+  // checkout: the server action's redirect() fetches the target with `rsc: 1` to inline it, and the
+  // browser's router fetches it again, and both throw the rendered HTML away before the real page
+  // load. An empty non-RSC answer makes both fall back to that page load at once, without
+  // rendering the pay page (its database reads and QR code) for nothing.
+  if (request.method === 'GET' && request.headers.get('rsc') === '1' && request.nextUrl.pathname.startsWith('/pay/')) {
+    const response = new NextResponse(null, { status: 204, headers: { 'cache-control': 'no-store' } });
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  }
+
   const crossSite = crossSiteProblem({ method: request.method, pathname: request.nextUrl.pathname, headers: request.headers }, ownOrigins(request, config.publicBaseUrl));
   if (crossSite) return answer(403, crossSite);
   if (request.method === 'POST' && request.headers.has('next-action')) {

@@ -27,6 +27,11 @@ export interface SandboxConfig {
   apiMode: ApiMode;
   terminals: TerminalSeed[];
   strict: boolean;
+  /**
+   * A line per SOAP call ([soap]). Off by default: the shop logs every call it makes ([seqr]), and
+   * the same call printed twice doubles the log under load.
+   */
+  logCalls: boolean;
   /** Base URL written into the served WSDL; undefined = http://localhost:<actual port>. */
   publicUrl: string | undefined;
 }
@@ -85,6 +90,13 @@ const EnvSchema = z.object({
       .transform((value) => ['1', 'true', 'yes', 'on'].includes(value))
       .default(false),
   ),
+  SEQR_SANDBOX_LOG_CALLS: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'SEQR_SANDBOX_LOG_CALLS must be true or false.' })
+      .transform((value) => ['1', 'true', 'yes', 'on'].includes(value))
+      .default(false),
+  ),
   SEQR_SANDBOX_PUBLIC_URL: z.preprocess(
     blankToUndefined,
     z
@@ -128,6 +140,7 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
     apiMode: e.SEQR_SANDBOX_API_MODE,
     terminals: parseTerminals(e.SEQR_SANDBOX_TERMINALS),
     strict: e.SEQR_SANDBOX_STRICT,
+    logCalls: e.SEQR_SANDBOX_LOG_CALLS,
     publicUrl: e.SEQR_SANDBOX_PUBLIC_URL,
   };
 }

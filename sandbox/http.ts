@@ -384,6 +384,7 @@ export function createHttpHandler(ctx: SandboxContext) {
     if (ctx.faults.slowMs) await sleep(ctx.faults.slowMs);
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
+    if (!ctx.config.logCalls && status === 200) return;
     if (record) {
       ctx.log(`[soap] ${record.operation} ${record.principal ?? ''} → ${record.resultCode} ${RESULT_NAMES[record.resultCode ?? 90] ?? ''} in ${Date.now() - started} ms`);
     } else {

@@ -33,6 +33,8 @@ export type CartLineView = {
   unitPriceOre: number;
   quantity: number;
   lineTotalOre: number;
+  /** Units of the product on hand and not held by any open invoice, as read with the cart (a hint: the reservation decides). */
+  unreserved: number;
 };
 
 export type CartView = { id: string; lines: CartLineView[]; totals: CartTotals };
@@ -73,7 +75,7 @@ export async function loadOpenCart(cartId: string, db: DbClient = getDb(), local
         select: {
           quantity: true,
           // Without a locale, the cart's own is known only with the row: read every language's text (there are two).
-          product: { select: { id: true, slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, texts: locale ? textsFor(locale) : { select: textsFor('en').select } } },
+          product: { select: { id: true, slug: true, name: true, description: true, imagePath: true, sku: true, taxRateBp: true, priceOre: true, stockOnHand: true, stockReserved: true, texts: locale ? textsFor(locale) : { select: textsFor('en').select } } },
         },
       },
     },
@@ -81,8 +83,8 @@ export async function loadOpenCart(cartId: string, db: DbClient = getDb(), local
   if (!cart) return null;
   const language = locale ?? (isLocale(cart.locale) ? cart.locale : 'en');
   const lines = cart.lines.map(({ quantity, product: row }) => {
-    const { priceOre, description: _description, ...product } = localized(row, language);
-    return { product, unitPriceOre: priceOre, quantity, lineTotalOre: lineTotalOre({ unitPriceOre: priceOre, quantity, taxRateBp: product.taxRateBp }) };
+    const { priceOre, description: _description, stockOnHand, stockReserved, ...product } = localized(row, language);
+    return { product, unitPriceOre: priceOre, quantity, lineTotalOre: lineTotalOre({ unitPriceOre: priceOre, quantity, taxRateBp: product.taxRateBp }), unreserved: Math.max(0, stockOnHand - stockReserved) };
   });
   return { id: cart.id, lines, totals: cartTotals(lines.map((l) => ({ ...l, taxRateBp: l.product.taxRateBp }))) };
 }
@@ -96,6 +98,14 @@ export async function readCart(cookieValue: string | undefined, locale?: Locale)
   // A cart that became a paid order is simply empty now; only an id that names no cart is an error.
   const closed = await getDb().cart.findUnique({ where: { id: id.data }, select: { id: true } });
   return closed ? { kind: 'none' } : { kind: 'invalid' };
+}
+
+/** How many items the cookie's open cart holds (0 for none): the header's cart link, in one query. */
+export async function cartItemCount(cookieValue: string | undefined, db: DbClient = getDb()): Promise<number> {
+  const id = CartIdSchema.safeParse(cookieValue);
+  if (!id.success) return 0;
+  const lines = await db.cartLine.findMany({ where: { cartId: id.data, cart: { status: 'OPEN' } }, select: { quantity: true } });
+  return lines.reduce((sum, line) => sum + line.quantity, 0);
 }
 
 async function requireProduct(slug: unknown): Promise<Product> {

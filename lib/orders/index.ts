@@ -210,58 +210,92 @@ export type UpsertOptions = {
 
 export async function upsertOrderFromCart(cartId: string, options: UpsertOptions = {}): Promise<{ orderId: string; changed: boolean } | null> {
   const db = options.db ?? getDb();
-  const now = options.now ?? new Date();
   const cart = await loadOpenCart(cartId, db);
   if (!cart || cart.lines.length === 0) return null;
-  const lines = orderLinesFromCart(cart).map((line) => ({ ...line, productId: null as string | null }));
-  const products = await db.product.findMany({ where: { sku: { in: lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
-  for (const line of lines) line.productId = products.find((p) => p.sku === line.sku)?.id ?? null;
+  const saved = await db.$transaction((tx) => upsertOrderInTransaction(tx, cart, options));
+  return { orderId: saved.id, changed: saved.changed };
+}
 
-  return db.$transaction(async (tx) => {
-    const existing = await tx.order.findFirst({
-      where: { cartId, status: 'AWAITING_PAYMENT' },
-      orderBy: { createdAt: 'desc' },
-      include: { lines: { orderBy: { position: 'asc' } } },
-    });
-    const shipping = options.shipping !== undefined ? options.shipping : existing ? shippingFromColumns(existing) : null;
-    const totals = orderTotals(lines, shipping);
-    if (existing) {
-      const same =
-        existing.totalOre === totals.totalOre &&
-        sameShipping(shippingFromColumns(existing), shipping) &&
-        existing.lines.length === lines.length &&
-        existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.name === lines[i]!.name && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
-      if (same) return { orderId: existing.id, changed: false };
-      // An open invoice asks for the order as it is: only lib/payments' cart sync changes it then,
-      // together with the invoice (applyOrderSnapshot).
-      if (existing.openAttemptId) return { orderId: existing.id, changed: false };
-      await tx.orderLine.deleteMany({ where: { orderId: existing.id } });
-      await tx.order.update({
-        where: { id: existing.id },
-        data: { totalOre: totals.totalOre, taxOre: totals.taxOre, ...shippingColumns(shipping), lastActivityAt: now, lines: { create: lines } },
-      });
-      await tx.orderEvent.create({
-        data: { orderId: existing.id, at: now, kind: 'NOTE', message: `The cart changed; the order now totals ${totals.totalOre} öre.` },
-      });
-      return { orderId: existing.id, changed: true };
+/** Contact details, language and the like, written with the order (the checkout form). */
+export type OrderDetailsInput = Pick<Prisma.OrderUncheckedUpdateInput, 'email' | 'locale' | 'customerName' | 'phone' | 'deliveryStreet' | 'deliveryPostcode' | 'deliveryCity'>;
+
+/** The order the cart became, as its writer knows it without reading it back. */
+export type SavedOrder = Pick<OrderView, 'id' | 'number' | 'publicToken' | 'totalOre' | 'currency' | 'lines' | 'shipping' | 'openAttemptId'> & {
+  changed: boolean;
+  /** The highest attempt number so far (0: none). */
+  lastAttemptNumber: number;
+  /** The order's lines as stock sees them. */
+  stockLines: { productId: string | null; quantity: number }[];
+};
+
+/**
+ * upsertOrderFromCart inside the caller's transaction, for an already loaded (non-empty) cart;
+ * `details` are written with the order whether or not its contents changed. An order with an open
+ * invoice keeps its contents (only lib/payments' cart sync changes them, with the invoice).
+ */
+export async function upsertOrderInTransaction(tx: Prisma.TransactionClient, cart: CartView, options: UpsertOptions & { details?: OrderDetailsInput } = {}): Promise<SavedOrder> {
+  const now = options.now ?? new Date();
+  const cartId = cart.id;
+  const lines = orderLinesFromCart(cart).map((line, index) => ({ ...line, productId: cart.lines[index]!.product.id as string | null }));
+  const existing = await tx.order.findFirst({
+    where: { cartId, status: 'AWAITING_PAYMENT' },
+    orderBy: { createdAt: 'desc' },
+    include: { lines: { orderBy: { position: 'asc' } }, attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { attemptNumber: true } } },
+  });
+  const details = options.details ?? {};
+  const shipping = options.shipping !== undefined ? options.shipping : existing ? shippingFromColumns(existing) : null;
+  const totals = orderTotals(lines, shipping);
+  const stockLines = lines.map(({ productId, quantity }) => ({ productId, quantity }));
+  const saved = (order: { id: string; number: number; publicToken: string; currency: string; openAttemptId: string | null }, changed: boolean, lastAttemptNumber: number): SavedOrder => ({
+    id: order.id, number: order.number, publicToken: order.publicToken, currency: order.currency, openAttemptId: order.openAttemptId,
+    totalOre: totals.totalOre, lines: lines.map(({ productId: _productId, ...line }) => line), shipping, changed, lastAttemptNumber, stockLines,
+  });
+  if (existing) {
+    const lastAttemptNumber = existing.attempts[0]?.attemptNumber ?? 0;
+    const same =
+      existing.totalOre === totals.totalOre &&
+      sameShipping(shippingFromColumns(existing), shipping) &&
+      existing.lines.length === lines.length &&
+      existing.lines.every((l, i) => l.sku === lines[i]!.sku && l.name === lines[i]!.name && l.quantity === lines[i]!.quantity && l.unitPriceOre === lines[i]!.unitPriceOre);
+    // An open invoice asks for the order as it is: only lib/payments' cart sync changes it then,
+    // together with the invoice (applyOrderSnapshot).
+    if (same || existing.openAttemptId) {
+      if (options.details) await tx.order.update({ where: { id: existing.id }, data: { ...details, lastActivityAt: now }, select: { id: true } });
+      if (existing.openAttemptId) {
+        const asIs = existing.lines.map(({ position, sku, name, unitPriceOre, taxRateBp, quantity, lineTotalOre }) => ({ position, sku, name, unitPriceOre, taxRateBp, quantity, lineTotalOre }));
+        return { ...saved(existing, false, lastAttemptNumber), totalOre: existing.totalOre, lines: asIs, shipping: shippingFromColumns(existing), stockLines: existing.lines.map(({ productId, quantity }) => ({ productId, quantity })) };
+      }
+      return saved(existing, false, lastAttemptNumber);
     }
-    const order = await tx.order.create({
-      data: {
-        publicToken: (options.newToken ?? newPublicToken)(),
-        cartId,
-        currency: 'SEK',
-        totalOre: totals.totalOre,
-        taxOre: totals.taxOre,
-        ...shippingColumns(shipping),
-        createdAt: now,
-        lastActivityAt: now,
-        lines: { create: lines },
-        events: { create: { at: now, kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${cart.totals.itemCount} item(s).` } },
-      },
+    await tx.orderLine.deleteMany({ where: { orderId: existing.id } });
+    await tx.order.update({
+      where: { id: existing.id },
+      data: { ...details, totalOre: totals.totalOre, taxOre: totals.taxOre, ...shippingColumns(shipping), lastActivityAt: now, lines: { create: lines } },
       select: { id: true },
     });
-    return { orderId: order.id, changed: true };
+    await tx.orderEvent.create({
+      data: { orderId: existing.id, at: now, kind: 'NOTE', message: `The cart changed; the order now totals ${totals.totalOre} öre.` },
+      select: { id: true },
+    });
+    return saved(existing, true, lastAttemptNumber);
+  }
+  const order = await tx.order.create({
+    data: {
+      ...(details as Prisma.OrderUncheckedCreateInput),
+      publicToken: (options.newToken ?? newPublicToken)(),
+      cartId,
+      currency: 'SEK',
+      totalOre: totals.totalOre,
+      taxOre: totals.taxOre,
+      ...shippingColumns(shipping),
+      createdAt: now,
+      lastActivityAt: now,
+      lines: { create: lines },
+      events: { create: { at: now, kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${cart.totals.itemCount} item(s).` } },
+    },
+    select: { id: true, number: true, publicToken: true, currency: true, openAttemptId: true },
   });
+  return saved(order, true, 0);
 }
 
 export type OrderEventInput = {

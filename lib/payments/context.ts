@@ -1,6 +1,6 @@
 // What every use case of the payment core shares: its ports, the order timeline, SEQR calls logged to
 // it, and the sentence for an error.
-import type { PaymentAttempt } from '../generated/prisma/client';
+import type { PaymentAttempt, Prisma } from '../generated/prisma/client';
 import { appendOrderEvent, type OrderEventInput } from '../orders';
 import { isSeqrError, type CallOptions, type SeqrCallRecord } from '../seqr';
 import type { PaymentPorts } from './ports';
@@ -24,22 +24,40 @@ export function note(ctx: Ctx, orderId: string, message: string): Promise<void> 
   return timeline(ctx, orderId, { kind: 'NOTE', message });
 }
 
+/** The timeline rows of SEQR calls (one per call, retries included). */
+export function seqrCallEvents(orderId: string, records: readonly SeqrCallRecord[], at: Date): Prisma.OrderEventCreateManyInput[] {
+  return records.map((record) => ({
+    orderId,
+    at,
+    kind: 'SEQR_CALL' as const,
+    operation: record.operation,
+    resultCode: record.resultCode,
+    durationMs: record.durationMs,
+    message: record.failure ? `No answer: ${record.failure}` : record.resultName,
+    data: { clientReference: record.clientReference, attempt: record.attempt },
+  }));
+}
+
+/**
+ * One create per call (almost always one) rather than createMany: with createMany here the checkout
+ * profile showed Prisma's query compiler (wasm) at work on every checkout.
+ */
+export async function createSeqrCallEvents(db: Pick<Prisma.TransactionClient, 'orderEvent'>, orderId: string, records: readonly SeqrCallRecord[], at: Date): Promise<void> {
+  for (const data of seqrCallEvents(orderId, records, at)) await db.orderEvent.create({ data, select: { id: true } });
+}
+
+/** Write SEQR calls to the order's timeline. */
+export async function recordSeqrCalls(ctx: Ctx, orderId: string, records: readonly SeqrCallRecord[]): Promise<void> {
+  await createSeqrCallEvents(ctx.db, orderId, records, ctx.clock.now());
+}
+
 /** Run SEQR calls for an order and write each one to its timeline. */
 export async function withSeqrLog<T>(ctx: Ctx, orderId: string, work: (options: CallOptions) => Promise<T>): Promise<T> {
   const records: SeqrCallRecord[] = [];
   try {
     return await work({ onCall: (record) => records.push(record) });
   } finally {
-    for (const record of records) {
-      await timeline(ctx, orderId, {
-        kind: 'SEQR_CALL',
-        operation: record.operation,
-        resultCode: record.resultCode,
-        durationMs: record.durationMs,
-        message: record.failure ? `No answer: ${record.failure}` : record.resultName,
-        data: { clientReference: record.clientReference, attempt: record.attempt },
-      });
-    }
+    await recordSeqrCalls(ctx, orderId, records);
   }
 }
 

@@ -1,11 +1,7 @@
 // The payment core as one object over its ports: what the shop's pages, route handlers and the
 // sweeper use (through wiring.ts in production), and what tests and the simulation build with fakes.
 import { randomUUID } from 'node:crypto';
-import { loadOpenCart } from '../cart';
-import type { CheckoutDetails } from '../checkout/details';
-import { shippingLineOf } from '../checkout/shipping';
 import type { Locale } from '../i18n';
-import { firstShortage, type Shortage } from '../stock';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
 import { cancelOpenAttemptByMerchant } from './cancel';
 import { invoiceAmountChange, syncOpenInvoiceWithCart } from './cart-sync';
@@ -14,6 +10,7 @@ import type { Ctx } from './context';
 import { closeDayByHand, dayClosePass, startDayCloseLoop } from './day-close';
 import { acceptReviewedPayment } from './review';
 import { startAttempt, type StartResult } from './issue';
+import { checkoutCart, type CheckoutInput } from './checkout';
 import type { PaymentPorts } from './ports';
 import { refundOrder } from './refunds';
 import { paymentStateCache } from './status-cache';
@@ -21,44 +18,7 @@ import { startSweeperLoop, sweepPass } from './sweeper';
 import { canRetry } from './transitions';
 import { paymentView, type PaymentView } from './view';
 
-export type CheckoutResult =
-  | { kind: 'started'; token: string; start: StartResult }
-  | { kind: 'empty-cart' }
-  /** Stock cannot cover the cart: no invoice; the shopper is told which product is short. */
-  | { kind: 'out-of-stock'; shortage: Shortage };
-
-/** What the checkout form adds to an order: contact and delivery details, and the shipping choice. */
-export type CheckoutInput = { email?: string; details?: CheckoutDetails; /** The language of the order's e-mails. */ locale?: Locale };
-
-/** "Pay with SEQR": the order from the cart's current contents and prices, and its invoice. */
-async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInput = {}): Promise<CheckoutResult> {
-  const { details } = input;
-  const email = details?.email ?? input.email;
-  // The shipping is part of the invoice: undefined (no details) keeps what the order has.
-  const shipping = details ? shippingLineOf(details.shipping) : undefined;
-  await syncOpenInvoiceWithCart(ctx, cartId, 0, shipping); // an open invoice must match the cart before we reuse it
-  // Refuse a cart stock cannot cover before making an order of it (the reservation decides; this
-  // only spares an order row for the obvious case).
-  const cart = await loadOpenCart(cartId, ctx.db);
-  if (!cart || cart.lines.length === 0) return { kind: 'empty-cart' };
-  const short = await firstShortage(cart.lines.map((line) => ({ productId: line.product.id, name: line.product.name, quantity: line.quantity })), { cartId, db: ctx.db });
-  if (short) return { kind: 'out-of-stock', shortage: short };
-  // While an invoice is still open (the sync could neither update nor withdraw it), the order keeps
-  // what that invoice asks for: the shopper is sent to it rather than to a changed order.
-  const upserted = await upsertOrderFromCart(cartId, { db: ctx.db, now: ctx.clock.now(), newToken: () => ctx.ids.token(24), shipping });
-  if (!upserted) return { kind: 'empty-cart' };
-  const contact = details
-    ? { customerName: details.name, phone: details.phone, deliveryStreet: details.street, deliveryPostcode: details.postcode, deliveryCity: details.city }
-    : {};
-  const order = await ctx.db.order.update({
-    where: { id: upserted.orderId },
-    data: { lastActivityAt: ctx.clock.now(), ...(email ? { email } : {}), ...(input.locale ? { locale: input.locale } : {}), ...contact },
-    select: { publicToken: true },
-  });
-  const start = await startAttempt(ctx, upserted.orderId);
-  if (start.kind === 'out-of-stock') return { kind: 'out-of-stock', shortage: start.shortage };
-  return { kind: 'started', token: order.publicToken, start };
-}
+export type { CheckoutInput, CheckoutResult } from './checkout';
 
 export type RetryResult = StartResult | { kind: 'empty-cart' };
 

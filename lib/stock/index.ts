@@ -87,6 +87,25 @@ export async function holdForAttempt(tx: Tx, attemptId: string, lines: readonly 
   }
 }
 
+/**
+ * Reserve `lines` for an attempt created in this same transaction (it holds nothing yet): the
+ * checkout's fast path, without holdForAttempt's reads of what the attempt holds. All or nothing as
+ * there: a product stock cannot cover throws StockShortage and the caller's transaction rolls back.
+ */
+export async function reserveForNewAttempt(tx: Tx, attemptId: string, lines: readonly StockLine[]): Promise<void> {
+  const units = [...unitsByProduct(lines)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (units.length === 0) return;
+  // One create per product rather than createMany (see createSeqrCallEvents in lib/payments/context.ts).
+  for (const [productId, quantity] of units) await tx.stockReservation.create({ data: { attemptId, productId, quantity }, select: { attemptId: true } });
+  // Product rows in the same order as holdForAttempt, last: locked only from here to the commit.
+  for (const [productId, quantity] of units) {
+    const taken = await tx.$executeRaw(Prisma.sql`
+      UPDATE "Product" SET "stockReserved" = "stockReserved" + ${quantity}, "updatedAt" = now()
+      WHERE "id" = ${productId}::uuid AND "stockOnHand" - "stockReserved" >= ${quantity}`);
+    if (taken !== 1) throw new StockShortage(await availableOf(tx, productId));
+  }
+}
+
 /** The attempt ended unpaid: what it held is available again. */
 export function releaseForAttempt(tx: Tx, attemptId: string): Promise<void> {
   return holdForAttempt(tx, attemptId, []);

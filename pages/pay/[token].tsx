@@ -8,7 +8,7 @@ import type { ReactNode } from 'react';
 import { CartLinkView, LanguageSwitchForm, SiteFrame } from '@/app/components/site-chrome';
 import { formatTimeLeft, paymentStatusLine, secondsLeft, watchPayment, type WatcherConfig } from '@/app/pay/watch-payment';
 import { getConfig } from '@/lib/config';
-import { CART_COOKIE, readCart } from '@/lib/cart';
+import { CART_COOKIE, cartItemCount } from '@/lib/cart';
 import { LOCALE_COOKIE, resolveLocale, translator, type Locale, type Translate } from '@/lib/i18n';
 import { formatMoney } from '@/lib/money';
 import { findOrderByToken, orderNumberLabel, type OrderLineView } from '@/lib/orders';
@@ -47,9 +47,7 @@ type PaymentProps = {
 export const getServerSideProps: GetServerSideProps<PayPageProps, { token: string }> = async ({ params, req, res }) => {
   const token = params?.token ?? '';
   const locale = resolveLocale(req.cookies[LOCALE_COOKIE], req.headers['accept-language']);
-  const cart = await readCart(req.cookies[CART_COOKIE]);
-  const cartCount = cart.kind === 'ok' ? cart.cart.totals.itemCount : 0;
-  const order = await findOrderByToken(token);
+  const [cartCount, order] = await Promise.all([cartItemCount(req.cookies[CART_COOKIE]), findOrderByToken(token)]);
   if (!order) {
     // The site's own "not found", in the shopper's language, with a 404.
     res.statusCode = 404;

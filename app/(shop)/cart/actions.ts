@@ -78,16 +78,20 @@ export async function checkoutAction(_previous: CheckoutActionState, input: Form
     const value = form.get(field);
     if (typeof value === 'string') values[field] = value.slice(0, 300);
   }
-  const state = await readCart(await cartCookieValue());
+  const cartId = await cartCookieValue();
   const emptyCart = { status: 'error' as const, message: translateMessage(locale, { key: 'cart.empty' }), fieldErrors: {}, values };
-  if (state.kind !== 'ok' || state.cart.lines.length === 0) return emptyCart;
   const parsed = parseCheckoutDetails(values);
   if (!parsed.ok) {
+    // An empty cart comes first: there is nothing to fix the details for. (Read only here: on the
+    // common path checkoutCart reads the cart in its own transaction.)
+    const state = await readCart(cartId);
+    if (state.kind !== 'ok' || state.cart.lines.length === 0) return emptyCart;
     const fieldErrors = Object.fromEntries(Object.entries(parsed.errors).map(([field, key]) => [field, translateMessage(locale, { key })]));
     return { status: 'error', message: translateMessage(locale, { key: 'checkout.fixErrors' }), fieldErrors, values };
   }
-  await rememberCartLocale(state.cart.id, locale); // the order's lines are named in the shopper's language
-  const result = await checkoutCart(state.cart.id, { details: parsed.details, locale });
+  if (!cartId) return emptyCart;
+  // The order's lines are named in the shopper's language (checkoutCart keeps it on the cart).
+  const result = await checkoutCart(cartId, { details: parsed.details, locale });
   if (result.kind === 'empty-cart') return emptyCart;
   if (result.kind === 'out-of-stock') {
     revalidatePath('/cart');
