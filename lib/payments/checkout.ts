@@ -10,14 +10,16 @@ import type { Locale } from '../i18n';
 import { upsertOrderInTransaction, type OrderDetailsInput } from '../orders';
 import { firstShortage, isStockShortage, StockShortage, type Shortage } from '../stock';
 import { syncOpenInvoiceWithCart } from './cart-sync';
-import type { Ctx } from './context';
+import { isTransactionStartTimeout, type Ctx } from './context';
 import { claimNewAttempt, isSlotTaken, sendClaimedInvoice, startAttempt, type StartResult } from './issue';
 
 export type CheckoutResult =
   | { kind: 'started'; token: string; start: StartResult }
   | { kind: 'empty-cart' }
   /** Stock cannot cover the cart: no invoice; the shopper is told which product is short. */
-  | { kind: 'out-of-stock'; shortage: Shortage };
+  | { kind: 'out-of-stock'; shortage: Shortage }
+  /** No database connection came in time for the order's transaction (a load peak): nothing was written. */
+  | { kind: 'busy' };
 
 /** What the checkout form adds to an order: contact and delivery details, and the shipping choice. */
 export type CheckoutInput = { email?: string; details?: CheckoutDetails; /** The language of the order's e-mails and lines. */ locale?: Locale };
@@ -27,6 +29,17 @@ class InvoiceOpen extends Error {
 }
 
 export async function checkoutCart(ctx: Ctx, cartId: string, input: CheckoutInput = {}): Promise<CheckoutResult> {
+  try {
+    return await checkoutCartOnce(ctx, cartId, input);
+  } catch (error) {
+    // Before sendInvoice nothing outlives a transaction that never started, so the shopper may
+    // simply press again; after it, issue.ts records the invoice without a transaction instead.
+    if (isTransactionStartTimeout(error)) return { kind: 'busy' };
+    throw error;
+  }
+}
+
+async function checkoutCartOnce(ctx: Ctx, cartId: string, input: CheckoutInput): Promise<CheckoutResult> {
   const { details, locale } = input;
   const email = details?.email ?? input.email;
   // The shipping is part of the invoice: undefined (no details) keeps what the order has.

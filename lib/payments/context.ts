@@ -67,6 +67,14 @@ export function sentenceOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Prisma's P2028: an interactive transaction that got no pooled connection within maxWait (or ran
+ * past its timeout) and was rolled back. Recognised by code: Next bundles the client's classes twice.
+ */
+export function isTransactionStartTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2028';
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }

@@ -6,7 +6,7 @@ import { findOrderById, orderNumberLabel, type OrderView } from '../orders';
 import type { Prisma } from '../generated/prisma/client';
 import { isSeqrResultError, isSeqrTransportError, type InvoiceInput, type SeqrCallRecord } from '../seqr';
 import { closeAttempt } from './close-attempt';
-import { isUniqueViolation, later, loadAttempt, createSeqrCallEvents, recordSeqrCalls, withSeqrLog, type Ctx } from './context';
+import { isTransactionStartTimeout, isUniqueViolation, later, loadAttempt, createSeqrCallEvents, recordSeqrCalls, withSeqrLog, type Ctx } from './context';
 import { resolveOrphanedAttempt } from './recover';
 import { isStockShortage, reserveForNewAttempt, type Shortage, type StockLine } from '../stock';
 import { orderStockLines } from './stock';
@@ -140,14 +140,25 @@ export async function sendClaimedInvoice(
     await recordSeqrCalls(ctx, orderId, records);
     return settleFailedSend(ctx, attempt, error);
   }
-  const saved = await ctx.db.$transaction(async (tx) => {
-    await createSeqrCallEvents(tx, orderId, records, ctx.clock.now());
-    return transition.attempt(tx, attempt, 'ISSUED', {
+  const issued = (db: Parameters<typeof transition.attempt>[0]) =>
+    transition.attempt(db, attempt, 'ISSUED', {
       from: ['CREATED'],
       data: { invoiceReference: sent.invoiceReference, invoiceQRCode: sent.invoiceQRCode, invoiceVersion: 0, nextCheckAt: later(ctx, 2000) },
       timeline: { at: ctx.clock.now(), message: `Invoice ${sent.invoiceReference} issued.` },
     });
-  });
+  let saved: boolean;
+  try {
+    saved = await ctx.db.$transaction(async (tx) => {
+      await createSeqrCallEvents(tx, orderId, records, ctx.clock.now());
+      return issued(tx);
+    });
+  } catch (error) {
+    if (!isTransactionStartTimeout(error)) throw error;
+    // A load peak left no connection for the transaction in time, and it wrote nothing. The invoice
+    // exists at SEQR, so the shopper must get it: the same writes, each waiting for a connection.
+    await recordSeqrCalls(ctx, orderId, records);
+    saved = await issued(ctx.db);
+  }
   if (!saved) {
     // The attempt was given up while SEQR answered: withdraw the invoice so it cannot be paid.
     await withSeqrLog(ctx, orderId, (options) => ctx.seqr.cancelInvoice(sent.invoiceReference, options)).catch((error: unknown) => {

@@ -93,6 +93,7 @@ export async function checkoutAction(_previous: CheckoutActionState, input: Form
   // The order's lines are named in the shopper's language (checkoutCart keeps it on the cart).
   const result = await checkoutCart(cartId, { details: parsed.details, locale });
   if (result.kind === 'empty-cart') return emptyCart;
+  if (result.kind === 'busy') return { status: 'error', message: translateMessage(locale, { key: 'checkout.busy' }), fieldErrors: {}, values };
   if (result.kind === 'out-of-stock') {
     revalidatePath('/cart');
     return { status: 'error', message: translateMessage(locale, shortageMessage(result.shortage)), fieldErrors: {}, values };
