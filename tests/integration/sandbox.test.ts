@@ -59,7 +59,7 @@ const status = (sandbox: SandboxProcess, ref: string) =>
 
 let sandbox: SandboxProcess;
 before(async () => {
-  sandbox = await startSandboxProcess({ confirmWindowS: 2, reportDelayS: 1 });
+  sandbox = await startSandboxProcess({ confirmWindowS: 2, reportDelayS: 1, env: { SEQR_SANDBOX_LOG_CALLS: '1' } }); // its per-call [soap] log is checked below
 });
 after(() => sandbox?.stop());
 
