@@ -23,15 +23,19 @@ export type RefreshReason = 'notification' | 'return-page' | 'sweeper' | 'cancel
  * call asked SEQR. Browsers never come here: their polls and streams read the stored state.
  */
 export async function refreshAttempt(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<boolean> {
+  return (await refreshAttemptOutcome(ctx, attemptId, reason)) !== 'not-asked';
+}
+
+/** refreshAttempt, saying what came of it: 'not-asked' when another sweeper asked within the interval. */
+export async function refreshAttemptOutcome(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<PaymentStatus | 'unknown-invoice' | 'no-answer' | 'not-asked'> {
   const now = ctx.clock.now();
   const { count } = await ctx.db.paymentAttempt.updateMany({
     where: { id: attemptId, status: 'ISSUED', OR: [{ lastStatusAt: null }, { lastStatusAt: { lte: new Date(now.getTime() - STATUS_INTERVAL_MS) } }] },
     data: { lastStatusAt: now },
   });
-  if (count !== 1) return false;
+  if (count !== 1) return 'not-asked';
   const attempt = await loadAttempt(ctx, attemptId);
-  if (attempt) await readStatusAndApply(ctx, attempt, reason);
-  return true;
+  return attempt ? readStatusAndApply(ctx, attempt, reason) : 'not-asked';
 }
 
 type Flight = { done: Promise<void>; followUp?: Promise<void> };

@@ -7,7 +7,7 @@
 import { abandonIdleOrders } from './abandon';
 import { expireAttempt } from './cancel';
 import { settlePendingUpdate } from './cart-sync';
-import { refreshAttempt } from './confirm';
+import { refreshAttemptOutcome } from './confirm';
 import { sentenceOf, type Ctx } from './context';
 import { settleReceiptClaim, submitReceipt, RECEIPT_SETTLE_MARGIN_MS } from './receipt';
 import { resolveStaleCreated, staleCreatedAfterMs } from './recover';
@@ -27,6 +27,8 @@ import { RECEIPT_ORDER } from './transitions';
  *   are 100 calls a second in all, 5 at a time per process) — and well inside SEQR's 20 s rule.
  */
 export const SWEEP_CHECK_EVERY_MS = 5000;
+/** After a question SEQR did not answer, the next one comes this soon (failures are rare: cheap). */
+const RETRY_AFTER_NO_ANSWER_MS = 1000;
 /**
  * How long a sweeper's claim on an attempt lasts. Correctness never depends on it (every change is
  * a compare-and-set); it only stops two sweepers from repeating each other's calls. It is short so
@@ -98,7 +100,11 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
       if (attempt.status === 'ISSUED') {
         if (await settlePendingUpdate(ctx, attempt)) return;
         if (attempt.expiresAt <= now) await expireAttempt(ctx, attempt);
-        else await refreshAttempt(ctx, attempt.id, 'sweeper');
+        else if ((await refreshAttemptOutcome(ctx, attempt.id, 'sweeper')) === 'no-answer') {
+          // SEQR did not answer (a timeout, an outage, a busy code): a payment may be waiting behind
+          // it, and nobody else asks now that pages only read. Ask again soon, not a full interval later.
+          await db.paymentAttempt.updateMany({ where: { id: attempt.id, status: 'ISSUED' }, data: { nextCheckAt: new Date(ctx.clock.now().getTime() + RETRY_AFTER_NO_ANSWER_MS) } });
+        }
       } else if (attempt.status === 'PAID') {
         if (attempt.receiptStatus === 'SENDING') await settleReceiptClaim(ctx, attempt);
         else await submitReceipt(ctx, attempt.id);
