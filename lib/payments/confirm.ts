@@ -19,14 +19,9 @@ export type RefreshReason = 'notification' | 'return-page' | 'sweeper' | 'cancel
 
 /**
  * The sweeper's question: ask SEQR for the status of an open attempt, unless another sweeper asked
- * less than a second ago (a compare-and-set on lastStatusAt, across processes). Returns whether this
- * call asked SEQR. Browsers never come here: their polls and streams read the stored state.
+ * less than a second ago (a compare-and-set on lastStatusAt, across processes). Returns what SEQR
+ * said, or 'not-asked' when another sweeper had just asked. Browsers never come here: their polls and streams read the stored state.
  */
-export async function refreshAttempt(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<boolean> {
-  return (await refreshAttemptOutcome(ctx, attemptId, reason)) !== 'not-asked';
-}
-
-/** refreshAttempt, saying what came of it: 'not-asked' when another sweeper asked within the interval. */
 export async function refreshAttemptOutcome(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<PaymentStatus | 'unknown-invoice' | 'no-answer' | 'not-asked'> {
   const now = ctx.clock.now();
   const { count } = await ctx.db.paymentAttempt.updateMany({
