@@ -3,35 +3,16 @@
 // transaction; a payment of another amount or currency puts the order in REVIEW.
 import { consumeCartForPaidOrder } from '../cart';
 import { Prisma } from '../generated/prisma/client';
-import { isSeqrResultError, isSeqrTransportError, type PaymentStatus } from '../seqr';
+import { isSeqrResultError, isSeqrTransportError, type PaymentStatus, type SeqrCallRecord } from '../seqr';
 import { completePendingUpdate } from './cart-sync';
 import { closeAttempt } from './close-attempt';
-import { later, loadAttempt, note, withSeqrLog, type AttemptRow, type Ctx } from './context';
+import { later, loadAttempt, note, recordSeqrCalls, type AttemptRow, type Ctx } from './context';
 import { submitReceipt } from './receipt';
 import { consumeOrderStock } from './stock';
 import { decideFromSeqrStatus, judgePayment } from './state-machine';
 import { OPEN_ATTEMPT, transition } from './transitions';
 
-/** The sweeper asks about an invoice at most once per this interval, however many sweepers run. */
-export const STATUS_INTERVAL_MS = 1000;
-
 export type RefreshReason = 'notification' | 'return-page' | 'sweeper' | 'cancel';
-
-/**
- * The sweeper's question: ask SEQR for the status of an open attempt, unless another sweeper asked
- * less than a second ago (a compare-and-set on lastStatusAt, across processes). Returns what SEQR
- * said, or 'not-asked' when another sweeper had just asked. Browsers never come here: their polls and streams read the stored state.
- */
-export async function refreshAttemptOutcome(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<PaymentStatus | 'unknown-invoice' | 'no-answer' | 'not-asked'> {
-  const now = ctx.clock.now();
-  const { count } = await ctx.db.paymentAttempt.updateMany({
-    where: { id: attemptId, status: 'ISSUED', OR: [{ lastStatusAt: null }, { lastStatusAt: { lte: new Date(now.getTime() - STATUS_INTERVAL_MS) } }] },
-    data: { lastStatusAt: now },
-  });
-  if (count !== 1) return 'not-asked';
-  const attempt = await loadAttempt(ctx, attemptId);
-  return attempt ? readStatusAndApply(ctx, attempt, reason) : 'not-asked';
-}
 
 type Flight = { done: Promise<void>; followUp?: Promise<void> };
 const globalFlights = globalThis as typeof globalThis & { __seqrShopStatusFlights?: WeakMap<object, Map<string, Flight>> };
@@ -74,14 +55,18 @@ export function askSeqrNow(ctx: Ctx, attemptId: string, reason: RefreshReason): 
 /**
  * One getPaymentStatus for the attempt, applied. Returns what SEQR said: a status, 'unknown-invoice'
  * (54: the attempt is ended), or 'no-answer' (busy codes, transport errors: ask again later).
+ * Every call goes to the log; the timeline gets every call but the sweeper's routine ones (answered
+ * at once, nothing new), which are counted on the attempt instead (statusChecks, by the sweeper's lease).
  */
 export async function readStatusAndApply(ctx: Ctx, attempt: AttemptRow, reason: RefreshReason): Promise<PaymentStatus | 'unknown-invoice' | 'no-answer'> {
   if (!attempt.invoiceReference) return 'no-answer';
   const reference = attempt.invoiceReference;
+  const records: SeqrCallRecord[] = [];
   let status: PaymentStatus;
   try {
-    status = await withSeqrLog(ctx, attempt.orderId, (options) => ctx.seqr.getPaymentStatus(reference, attempt.invoiceVersion, options));
+    status = await ctx.seqr.getPaymentStatus(reference, attempt.invoiceVersion, { onCall: (record) => records.push(record) });
   } catch (error) {
+    await recordSeqrCalls(ctx, attempt.orderId, records);
     if (isSeqrResultError(error) && error.code === 54) {
       await closeAttempt(ctx, attempt, ['ISSUED'], 'FAILED', { resultCode: 54 }, 'SEQR does not know this invoice any more.');
       return 'unknown-invoice';
@@ -89,8 +74,15 @@ export async function readStatusAndApply(ctx: Ctx, attempt: AttemptRow, reason: 
     if (isSeqrResultError(error) || isSeqrTransportError(error)) return 'no-answer'; // the next poll or sweep asks again
     throw error;
   }
+  const routine = reason === 'sweeper' && isNothingNew(attempt, status) && records.every((record) => record.resultCode === 0 && record.attempt === 1);
+  if (!routine) await recordSeqrCalls(ctx, attempt.orderId, records);
   await applySeqrStatus(ctx, attempt, status, reason);
   return status;
+}
+
+/** SEQR's answer leaves the attempt as it is: same state, no newer invoice version. */
+export function isNothingNew(attempt: AttemptRow, status: PaymentStatus): boolean {
+  return status.version <= attempt.invoiceVersion && decideFromSeqrStatus(attempt.status, status.status).kind === 'stay';
 }
 
 /** Apply a status SEQR reported for an attempt. Safe to call from any number of racing callers. */

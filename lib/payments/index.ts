@@ -5,7 +5,6 @@ import { paymentCore } from './wiring';
 
 export { createPaymentCore, type CheckoutInput, type CheckoutResult, type PaymentCore } from './core';
 import type { CheckoutInput } from './core';
-export { STATUS_INTERVAL_MS } from './confirm';
 export type { StartResult } from './issue';
 export type { PaymentPorts } from './ports';
 export { parseRefundAmount, type RefundResult } from './refunds';

@@ -7,7 +7,7 @@
 import { abandonIdleOrders } from './abandon';
 import { expireAttempt } from './cancel';
 import { settlePendingUpdate } from './cart-sync';
-import { refreshAttemptOutcome } from './confirm';
+import { isNothingNew, readStatusAndApply } from './confirm';
 import { sentenceOf, type Ctx } from './context';
 import { settleReceiptClaim, submitReceipt, RECEIPT_SETTLE_MARGIN_MS } from './receipt';
 import { resolveStaleCreated, staleCreatedAfterMs } from './recover';
@@ -30,12 +30,13 @@ export const SWEEP_CHECK_EVERY_MS = 5000;
 /** After a question SEQR did not answer, the next one comes this soon (failures are rare: cheap). */
 const RETRY_AFTER_NO_ANSWER_MS = 1000;
 /**
- * How long a sweeper's claim on an attempt lasts. Correctness never depends on it (every change is
- * a compare-and-set); it only stops two sweepers from repeating each other's calls. It is short so
- * that when an instance dies holding leases, another confirms those payments well within SEQR's
- * 20-second rule.
+ * A sweeper's claim on an attempt lasts until the attempt is due again. Correctness never depends on
+ * it (every change is a compare-and-set); it only stops two sweepers from repeating each other's
+ * calls. Ending with the interval means a routine check (SEQR said nothing new, the common case)
+ * needs no write to give it back, and when an instance dies holding leases, another takes those
+ * payments up at their next due time, well within SEQR's 20-second rule.
  */
-const LEASE_MS = 8000;
+const LEASE_MS = SWEEP_CHECK_EVERY_MS;
 const BATCH = 50;
 /** Attempts worked on at once by one process: SEQR round trips overlap, the pool is not drained. */
 const CONCURRENCY = 5;
@@ -58,53 +59,58 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
   const now = options.at ?? ctx.clock.now();
   const inFlight = options.inFlight ?? new Set<string>();
   const receiptClaimStale = new Date(now.getTime() - ctx.settings.seqrTimeoutMs - RECEIPT_SETTLE_MARGIN_MS);
-  const due = await db.paymentAttempt.findMany({
-    where: {
-      AND: [
-        checkDueBy(now),
-        {
-          OR: [
-            { status: 'ISSUED' },
-            { status: 'PAID', receiptStatus: 'NOT_SENT', order: { status: { in: [...RECEIPT_ORDER] }, reviewReason: null } },
-            { status: 'PAID', receiptStatus: 'SENDING', receiptClaimedAt: { lte: receiptClaimStale } },
-            { status: 'CREATED', createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs(ctx)) } },
-          ],
-        },
-      ],
-    },
-    orderBy: { nextCheckAt: 'asc' },
-    take: BATCH,
-  });
-  let worked = 0;
-  const work = async (candidate: (typeof due)[number]) => {
-    // Lease the attempt so another process does not sweep it at the same time. The lease also
-    // re-checks that it is still due and unchanged: another process may have swept it between our
-    // read and now (its lease pushed nextCheckAt), and working from our stale read would repeat
-    // its SEQR calls. Timed from when this attempt's turn comes (a full pass takes a while).
-    const at = new Date(Math.max(now.getTime(), ctx.clock.now().getTime()));
-    const { count } = await db.paymentAttempt.updateMany({
-      where: {
-        id: candidate.id,
-        status: candidate.status,
-        receiptStatus: candidate.receiptStatus,
-        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] }, checkDueBy(at)],
+  const dueWhere = {
+    AND: [
+      checkDueBy(now),
+      {
+        OR: [
+          { status: 'ISSUED' as const },
+          { status: 'PAID' as const, receiptStatus: 'NOT_SENT' as const, order: { status: { in: [...RECEIPT_ORDER] }, reviewReason: null } },
+          { status: 'PAID' as const, receiptStatus: 'SENDING' as const, receiptClaimedAt: { lte: receiptClaimStale } },
+          { status: 'CREATED' as const, createdAt: { lte: new Date(now.getTime() - staleCreatedAfterMs(ctx)) } },
+        ],
       },
-      data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + LEASE_MS), nextCheckAt: new Date(at.getTime() + SWEEP_CHECK_EVERY_MS) },
-    });
-    if (count !== 1) return;
-    const attempt = await db.paymentAttempt.findUnique({ where: { id: candidate.id } });
-    if (!attempt) return;
+    ],
+  };
+  const due = await db.paymentAttempt.findMany({ where: dueWhere, select: { id: true, status: true }, orderBy: { nextCheckAt: 'asc' }, take: BATCH });
+  const wanted = due.filter((candidate) => !inFlight.has(candidate.id));
+  // Lease the batch in one statement per kind, re-checking that each attempt is still due and not
+  // leased: another process may have swept it between our read and now, and working from our read
+  // would repeat its SEQR calls. The rows come back as leased, so nothing is read again. An open
+  // invoice's lease also counts the check and stamps when it was taken up.
+  const at = new Date(Math.max(now.getTime(), ctx.clock.now().getTime()));
+  const lease = { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + LEASE_MS), nextCheckAt: new Date(at.getTime() + SWEEP_CHECK_EVERY_MS) };
+  const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] };
+  const issuedIds = wanted.filter((candidate) => candidate.status === 'ISSUED').map((candidate) => candidate.id);
+  const otherIds = wanted.filter((candidate) => candidate.status !== 'ISSUED').map((candidate) => candidate.id);
+  const leased = [
+    ...(issuedIds.length === 0
+      ? []
+      : await db.paymentAttempt.updateManyAndReturn({
+          where: { id: { in: issuedIds }, status: 'ISSUED', AND: [free, checkDueBy(at)] },
+          data: { ...lease, lastStatusAt: at, statusChecks: { increment: 1 } },
+        })),
+    ...(otherIds.length === 0 ? [] : await db.paymentAttempt.updateManyAndReturn({ where: { id: { in: otherIds }, AND: [free, dueWhere, checkDueBy(at)] }, data: lease })),
+  ];
+  let worked = 0;
+  const work = async (attempt: (typeof leased)[number]) => {
     worked++;
     inFlight.add(attempt.id);
+    // A routine check keeps its lease, which ends when the attempt is due again: no write.
+    let keepLease = false;
     try {
       if (attempt.status === 'ISSUED') {
         if (await settlePendingUpdate(ctx, attempt)) return;
-        if (attempt.expiresAt <= now) await expireAttempt(ctx, attempt);
-        else if ((await refreshAttemptOutcome(ctx, attempt.id, 'sweeper')) === 'no-answer') {
+        if (attempt.expiresAt <= now) {
+          await expireAttempt(ctx, attempt);
+          return;
+        }
+        const said = await readStatusAndApply(ctx, attempt, 'sweeper');
+        if (said === 'no-answer') {
           // SEQR did not answer (a timeout, an outage, a busy code): a payment may be waiting behind
           // it, and nobody else asks now that pages only read. Ask again soon, not a full interval later.
           await db.paymentAttempt.updateMany({ where: { id: attempt.id, status: 'ISSUED' }, data: { nextCheckAt: new Date(ctx.clock.now().getTime() + RETRY_AFTER_NO_ANSWER_MS) } });
-        }
+        } else keepLease = typeof said === 'object' && isNothingNew(attempt, said);
       } else if (attempt.status === 'PAID') {
         if (attempt.receiptStatus === 'SENDING') await settleReceiptClaim(ctx, attempt);
         else await submitReceipt(ctx, attempt.id);
@@ -113,10 +119,10 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
       }
     } finally {
       inFlight.delete(attempt.id);
-      await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: options.owner }, data: { leaseOwner: null, leaseUntil: null } });
+      if (!keepLease) await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: options.owner }, data: { leaseOwner: null, leaseUntil: null } });
     }
   };
-  const queue = due.filter((candidate) => !inFlight.has(candidate.id));
+  const queue = leased;
   let next = 0;
   const failures: unknown[] = [];
   const lane = async () => {

@@ -37,24 +37,6 @@ export async function paidTransition(db: pg.Pool, orderId: string): Promise<{ at
   return { at: row.at, seenBy: /\(seen by ([\w-]+)\)/.exec(row.message ?? '')?.[1] ?? 'unknown' };
 }
 
-/** SEQR calls the shops logged (one OrderEvent per call, retries included) between two instants. */
-export async function seqrCalls(db: pg.Pool, operation: string, from: Date, to: Date): Promise<{ calls: number; invoices: number; maxPerInvoice: number; retries: number; failures: number }> {
-  const { rows } = await db.query<{ calls: string; invoices: string; maxPerInvoice: string | null; retries: string; failures: string }>(
-    `SELECT count(*) AS calls,
-            count(DISTINCT "orderId") AS invoices,
-            (SELECT max(c) FROM (SELECT count(*) AS c FROM "OrderEvent"
-                                  WHERE kind = 'SEQR_CALL' AND operation = $1 AND at >= $2 AND at < $3
-                                  GROUP BY "orderId") per) AS "maxPerInvoice",
-            count(*) FILTER (WHERE (data->>'attempt')::int > 1) AS retries,
-            count(*) FILTER (WHERE "resultCode" IS NULL OR "resultCode" <> 0) AS failures
-       FROM "OrderEvent"
-      WHERE kind = 'SEQR_CALL' AND operation = $1 AND at >= $2 AND at < $3`,
-    [operation, from, to],
-  );
-  const row = rows[0]!;
-  return { calls: Number(row.calls), invoices: Number(row.invoices), maxPerInvoice: Number(row.maxPerInvoice ?? 0), retries: Number(row.retries), failures: Number(row.failures) };
-}
-
 /** How long the shop's own sendInvoice calls took for these orders, as it logged them. */
 export async function loggedDurations(db: pg.Pool, operation: string, orderIds: string[]): Promise<number[]> {
   const { rows } = await db.query<{ durationMs: number }>(

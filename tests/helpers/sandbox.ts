@@ -59,7 +59,8 @@ export interface SandboxInvoice {
   notifications: { at: string; url: string; httpStatus: number | null; error?: string; dropped?: boolean }[];
   refunds: { ersReference: string; at: string; amount: { currency: string; value: string } }[];
   receipts: { ersReference: string; forReference: string; mimeType: string | null; receiptType: string | null; size: number; text: string | null }[];
-  history: { at: string; kind: string; text: string }[];
+  /** What happened to the invoice; a SOAP call about it has kind 'soap', its operation and result code. */
+  history: { at: string; kind: string; text: string; operation?: string; resultCode?: number }[];
   rows: unknown[];
   [key: string]: unknown;
 }
@@ -105,6 +106,41 @@ export function sandboxControl(baseUrl: string) {
   };
 }
 export type SandboxControl = ReturnType<typeof sandboxControl>;
+
+/** The calls of `operation` SEQR received about an invoice (its history), from `since` on. */
+export function soapCallsOf(invoice: Pick<SandboxInvoice, 'history'>, operation: string, since?: Date): { at: Date; resultCode?: number }[] {
+  return invoice.history
+    .filter((event) => event.kind === 'soap' && event.operation === operation)
+    .map((event) => ({ at: new Date(event.at), resultCode: event.resultCode }))
+    .filter((call) => !since || call.at >= since);
+}
+
+/**
+ * The calls of `operation` SEQR received about these invoices between two instants, counted from
+ * SEQR's side (every call, whatever the shop writes to its timeline).
+ */
+export async function sandboxCallCounts(
+  control: SandboxControl,
+  operation: string,
+  references: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<{ calls: number; invoices: number; maxPerInvoice: number; failures: number }> {
+  const wanted = new Set(references);
+  let calls = 0;
+  let invoices = 0;
+  let maxPerInvoice = 0;
+  let failures = 0;
+  for (const invoice of await control.invoices()) {
+    if (!wanted.has(invoice.invoiceReference)) continue;
+    const inWindow = soapCallsOf(invoice, operation, from).filter((call) => call.at < to);
+    calls += inWindow.length;
+    if (inWindow.length > 0) invoices++;
+    maxPerInvoice = Math.max(maxPerInvoice, inWindow.length);
+    failures += inWindow.filter((call) => call.resultCode !== 0).length;
+  }
+  return { calls, invoices, maxPerInvoice, failures };
+}
 
 export interface SandboxProcess {
   url: string;

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { freshDatabase } from '../helpers/db';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox';
+import { soapCallsOf, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox';
 import { buildIfNeeded, freePort, startShopInstance, type ShopInstance } from '../helpers/shop';
 import { CHECKOUT_DETAILS, HttpShopper } from '../helpers/shopper';
 
@@ -135,7 +135,7 @@ test('(a) boot with an open attempt, the sweeper talks to SEQR first: a checkout
   shop = await startShopInstance({ name: 'shop (a)', port: firstPort, env: shopEnv({ PAYMENT_TTL_S: '300' }) });
   await waitFor(
     "the booted shop's sweeper to ask SEQR about the open invoice",
-    async () => seqrCalls((await orderByToken(paidToken)).events, 'getPaymentStatus').some((event) => event.at >= bootedAt),
+    async () => soapCallsOf(await sandbox.control.invoice(reference), 'getPaymentStatus', bootedAt).length > 0,
   );
 
   // A checkout while sendInvoice is refused: the pay page explains it.

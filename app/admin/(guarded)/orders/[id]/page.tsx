@@ -110,6 +110,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
           <tr>
             <th scope="col">{t('admin.col.attempt')}</th><th scope="col">{t('admin.col.status')}</th><th scope="col">{t('admin.col.invoice')}</th>
             <th scope="col">{t('admin.col.reference')}</th><th scope="col">{t('admin.col.amount')}</th><th scope="col">{t('admin.col.receipt')}</th>
+            <th scope="col" title={t('admin.col.statusChecksHint')}>{t('admin.col.statusChecks')}</th>
           </tr>
         </thead>
         <tbody>
@@ -121,6 +122,7 @@ export default async function AdminOrderPage({ params, searchParams }: Props) {
               <td>{a.ersReference ?? '—'}</td>
               <td className="num">{formatMoney(a.amountOre)}</td>
               <td>{a.ersReference && a.receiptStatus !== 'NOT_SENT' ? statusLabel(locale, 'receipt', a.receiptStatus) : '—'}</td>
+              <td className="num">{a.statusChecks}</td>
             </tr>
           ))}
         </tbody>
