@@ -36,11 +36,15 @@ export async function proxy(request: NextRequest) {
   };
 
   // The pay page is a Pages Router page: it has no RSC payload. Next still asks for one, twice per
-  // checkout: the server action's redirect() fetches the target with `rsc: 1` to inline it, and the
-  // browser's router fetches it again, and both throw the rendered HTML away before the real page
-  // load. An empty non-RSC answer makes both fall back to that page load at once, without
-  // rendering the pay page (its database reads and QR code) for nothing.
-  if (request.method === 'GET' && request.headers.get('rsc') === '1' && request.nextUrl.pathname.startsWith('/pay/')) {
+  // checkout: the server action's redirect() fetches the target to inline it, and the browser's
+  // router fetches it again, and both throw the rendered HTML away before the real page load. An
+  // empty non-RSC answer makes both fall back to that page load at once, without rendering the pay
+  // page (its database reads and QR code) for nothing. Next strips `rsc` and `_rsc` before the
+  // proxy sees a request, so they are recognised by what remains: the action's own fetch carries
+  // the action's response headers (x-action-redirect), the router's carries `next-url`. A browser's
+  // page load sends neither.
+  const routerFetch = request.headers.get('rsc') === '1' || request.headers.has('x-action-redirect') || request.headers.has('next-url');
+  if (request.method === 'GET' && routerFetch && request.nextUrl.pathname.startsWith('/pay/')) {
     const response = new NextResponse(null, { status: 204, headers: { 'cache-control': 'no-store' } });
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;

@@ -6,6 +6,7 @@
 // transactions per checkout (pg_stat_database.xact_commit, the sweeper's idle passes included).
 //
 //   node --import tsx scripts/lib/checkout-profile.ts [--n 100] [--pay-page] [--keep file.cpuprofile]
+//   node --import tsx scripts/lib/checkout-profile.ts --statements   (the SQL of one add-to-cart and one checkout)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ const arg = (name: string) => {
 };
 const N = Number(arg('n') ?? 100);
 const withPayPage = process.argv.includes('--pay-page');
+const statementsOnly = process.argv.includes('--statements');
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
@@ -86,6 +88,36 @@ function analyse(profile: Profile, n: number): string {
   return lines.join('\n');
 }
 
+/** The statements the database ran while `work` did (log_statement on for every session meanwhile). */
+async function statementsOf(db: pg.Pool, logFile: string, work: () => Promise<void>): Promise<string> {
+  await db.query(`ALTER SYSTEM SET log_statement = 'all'`);
+  await db.query(`SELECT pg_reload_conf()`);
+  await new Promise((r) => setTimeout(r, 300));
+  const from = fs.statSync(logFile).size;
+  try {
+    await work();
+  } finally {
+    await db.query(`ALTER SYSTEM RESET log_statement`);
+    await db.query(`SELECT pg_reload_conf()`);
+  }
+  const lines = fs.readFileSync(logFile, 'utf8').slice(from).split('\n');
+  const statements = lines.filter((line) => /LOG:\s+(statement|execute)/.test(line)).map((line) => line.replace(/^.*?LOG:\s+/, '').slice(0, 220));
+  const out: string[] = [];
+  let sinceMark = 0;
+  for (const line of statements) {
+    const mark = /SELECT '(add to cart|checkout|done)'/.exec(line);
+    if (mark) {
+      if (sinceMark) out.push(`    (${sinceMark} statements)`);
+      out.push(`--- ${mark[1]}`);
+      sinceMark = 0;
+    } else if (!/ALTER SYSTEM|pg_reload_conf/.test(line)) {
+      sinceMark++;
+      out.push(`  ${line}`);
+    }
+  }
+  return out.join('\n');
+}
+
 /** utime + stime of a process, in clock ticks (1/100 s). */
 function cpuTicks(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -106,7 +138,14 @@ async function main(): Promise<void> {
   const hook = path.join(ROOT, 'scripts', 'lib', 'cpu-profile-hook.mjs');
   const shop = await startShopInstance({
     name: 'profiled shop',
-    env: { DATABASE_URL: databaseUrl, SEQR_SANDBOX_PORT: String(sandbox.port), CPU_PROFILE_FILE: profileFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim() },
+    env: {
+      DATABASE_URL: databaseUrl,
+      SEQR_SANDBOX_PORT: String(sandbox.port),
+      CPU_PROFILE_FILE: profileFile,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim(),
+      // The statements of one checkout, without a sweeper pass in between.
+      ...(statementsOnly ? { SWEEP_INTERVAL_MS: '60000' } : {}),
+    },
   });
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   await db.query(`UPDATE "Product" SET "stockOnHand" = 1000000`); // the demo stock would sell out
@@ -127,6 +166,19 @@ async function main(): Promise<void> {
   };
   try {
     for (let i = 0; i < 10; i++) await checkout(i); // warm-up: code loaded and optimised
+    if (statementsOnly) {
+      console.log(
+        await statementsOf(db, postgres.logFile, async () => {
+          const customer = new HttpShopper(shop.url, ids);
+          await db.query(`SELECT 'add to cart'`);
+          await customer.addToCart(slugs[0]!, 1);
+          await db.query(`SELECT 'checkout'`);
+          await customer.checkout();
+          await db.query(`SELECT 'done'`);
+        }),
+      );
+      return;
+    }
     const xacts = async () => Number((await db.query<{ n: string }>(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = 'seqr_profile'`)).rows[0]!.n);
     await new Promise((r) => setTimeout(r, 800)); // pg_stat lags a little
     const before = await xacts();

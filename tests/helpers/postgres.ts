@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports';
 
-export type TestPostgres = { url: string; port: number; createDatabase(name: string): Promise<string>; stop(): void };
+export type TestPostgres = { url: string; port: number; logFile: string; createDatabase(name: string): Promise<string>; stop(): void };
 
 function binDir(): string {
   const root = '/usr/lib/postgresql';
@@ -52,6 +52,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url,
     port,
+    /** The server's log (statements too, when log_statement is on). */
+    logFile: path.join(dir, 'server.log'),
     async createDatabase(name: string) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
