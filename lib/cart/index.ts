@@ -129,7 +129,8 @@ async function openCartId(cookieValue: string | undefined): Promise<string> {
 }
 
 /** Add `quantity` of a product. Throws CartInputError with a sentence for bad input. */
-export async function addToCart(cookieValue: string | undefined, input: { slug: unknown; quantity: unknown }): Promise<string> {
+/** `locale`: the shopper's language, kept on the cart (its order's lines are named in it). */
+export async function addToCart(cookieValue: string | undefined, input: { slug: unknown; quantity: unknown }, locale?: Locale): Promise<string> {
   const product = await requireProduct(input.slug);
   const quantity = parseQuantity(input.quantity);
   const cartId = await openCartId(cookieValue);
@@ -152,7 +153,7 @@ export async function addToCart(cookieValue: string | undefined, input: { slug: 
     create: { cartId, productId: product.id, quantity },
     update: { quantity: { increment: quantity } },
   });
-  await db.cart.update({ where: { id: cartId }, data: { updatedAt: new Date() } });
+  await db.cart.updateMany({ where: { id: cartId }, data: { updatedAt: new Date(), ...(locale ? { locale } : {}) } });
   return cartId;
 }
 

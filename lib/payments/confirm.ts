@@ -31,12 +31,12 @@ function flightsOf(ctx: Ctx): Map<string, Flight> {
  * flight for this attempt in this process: that call may have asked before the payment, so when it
  * is over and the attempt is still open, everyone who waited for it shares one more question.
  */
-export function askSeqrNow(ctx: Ctx, attemptId: string, reason: RefreshReason): Promise<void> {
+export function askSeqrNow(ctx: Ctx, attemptId: string, reason: RefreshReason, justRead?: AttemptRow): Promise<void> {
   const flights = flightsOf(ctx);
-  const launch = (): Promise<void> => {
+  const launch = (known?: AttemptRow): Promise<void> => {
     const flight: Flight = {
       done: (async () => {
-        const attempt = await loadAttempt(ctx, attemptId);
+        const attempt = known ?? (await loadAttempt(ctx, attemptId));
         if (attempt?.status === 'ISSUED') await readStatusAndApply(ctx, attempt, reason);
       })().finally(() => {
         if (flights.get(attemptId) === flight) flights.delete(attemptId);
@@ -46,7 +46,8 @@ export function askSeqrNow(ctx: Ctx, attemptId: string, reason: RefreshReason): 
     return flight.done;
   };
   const current = flights.get(attemptId);
-  if (!current) return launch();
+  // The caller's row, read a moment ago, saves the first question a read; a follow-up reads afresh.
+  if (!current) return launch(justRead);
   // A newcomer may already have started a fresh call when the one we waited for ended: join it.
   current.followUp ??= current.done.catch(() => {}).then(() => flights.get(attemptId)?.done ?? launch());
   return current.followUp;
@@ -119,15 +120,19 @@ async function markPaid(ctx: Ctx, attempt: AttemptRow, status: PaymentStatus, re
   const now = ctx.clock.now();
   const paidAt = status.receipt?.paymentDate ?? now;
   return ctx.db.$transaction(async (tx) => {
-    const before = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, select: { currency: true } });
+    const readOrder = () => tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, include: { lines: true } });
+    let order = await readOrder();
     const invoiced = await tx.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id }, select: { amountOre: true, pendingUpdate: true } });
-    const paid = paidAmount(status, { ore: invoiced.amountOre, currency: before.currency });
+    let amountOre = invoiced.amountOre;
+    const paid = paidAmount(status, { ore: invoiced.amountOre, currency: order.currency });
     // An invoice update in flight: a payment of the new amount shows SEQR had it, so the order takes
-    // the new contents now; a payment of the old amount means the update came too late.
+    // the new contents now (read again); a payment of the old amount means the update came too late.
     const pendingTotal = (invoiced.pendingUpdate as { totalOre?: number } | null)?.totalOre;
-    if (pendingTotal !== undefined && paid.ore === pendingTotal && paid.ore !== invoiced.amountOre) await completePendingUpdate(tx, attempt, now);
-    const order = await tx.order.findUniqueOrThrow({ where: { id: attempt.orderId }, include: { lines: true } });
-    const amountOre = (await tx.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id }, select: { amountOre: true } })).amountOre;
+    if (pendingTotal !== undefined && paid.ore === pendingTotal && paid.ore !== invoiced.amountOre) {
+      await completePendingUpdate(tx, attempt, now);
+      order = await readOrder();
+      amountOre = (await tx.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id }, select: { amountOre: true } })).amountOre;
+    }
     const moved = await transition.attempt(tx, attempt, 'PAID', {
       from: OPEN_ATTEMPT,
       data: {

@@ -70,11 +70,11 @@ async function finalizeOnReturn(ctx: Ctx, token: string): Promise<OrderView | nu
  */
 async function handleNotification(ctx: Ctx, notificationToken: string, claimedReference?: string): Promise<'applied' | 'mismatch' | 'unknown'> {
   if (!/^[A-Za-z0-9_-]{32}$/.test(notificationToken)) return 'unknown';
-  const attempt = await ctx.db.paymentAttempt.findUnique({ where: { notificationToken }, select: { id: true, status: true, invoiceReference: true } });
+  const attempt = await ctx.db.paymentAttempt.findUnique({ where: { notificationToken } });
   if (!attempt) return 'unknown';
   // Another invoice's reference under this attempt's token: forged or misrouted. Asking SEQR about
   // this attempt's own invoice is still harmless, and a real payment is then never missed.
-  if (attempt.status === 'ISSUED') await askSeqrNow(ctx, attempt.id, 'notification');
+  if (attempt.status === 'ISSUED') await askSeqrNow(ctx, attempt.id, 'notification', attempt);
   return claimedReference !== undefined && attempt.invoiceReference !== null && claimedReference !== attempt.invoiceReference ? 'mismatch' : 'applied';
 }
 

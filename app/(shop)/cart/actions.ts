@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { cartCookieValue, forgetCart, rememberCart } from '@/app/cart-cookie';
 import { formOf } from '@/app/action-input';
 import { getLocale } from '@/app/i18n';
-import { addToCart, CartInputError, readCart, rememberCartLocale, removeCartLine, setCartLineQuantity } from '@/lib/cart';
+import { addToCart, CartInputError, readCart, removeCartLine, setCartLineQuantity } from '@/lib/cart';
 import { translateMessage, type MessageKey } from '@/lib/i18n';
 import { CHECKOUT_FIELDS, parseCheckoutDetails, type CheckoutField } from '@/lib/checkout/details';
 import { checkoutCart, syncOpenInvoiceWithCart } from '@/lib/payments';
@@ -29,9 +29,8 @@ async function run(work: () => Promise<MessageKey>): Promise<CartActionState> {
 export async function addToCartAction(_previous: CartActionState, input: FormData): Promise<CartActionState> {
   const form = formOf(input);
   return run(async () => {
-    const cartId = await addToCart(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') });
+    const cartId = await addToCart(await cartCookieValue(), { slug: form.get('slug'), quantity: form.get('quantity') }, await getLocale());
     await rememberCart(cartId);
-    await rememberCartLocale(cartId, await getLocale());
     await syncOpenInvoiceWithCart(cartId);
     return 'cart.added';
   });
