@@ -171,3 +171,32 @@ test('(c) a notification while a status call is in flight (its answer: not paid 
   assert.equal((await getDb().paymentAttempt.findUniqueOrThrow({ where: { id: order.attempts[0]!.id } })).lastStatusAt, null, 'no pacing slot was taken or waited for');
   await viewUntil(token, (v) => v.orderStatus === 'PAID', 'PAID');
 });
+
+test('(d) the sweeper’s routine checks (SEQR: not paid yet) are counted on the attempt, not written to the timeline; the check that sees the payment is', async () => {
+  const { order, reference } = await checkout('stoneware-mug');
+  const attemptId = order.attempts[0]!.id;
+  const stored = () => getDb().paymentAttempt.findUniqueOrThrow({ where: { id: attemptId } });
+  const statusCallEvents = async () => (await listOrderEvents(order.id)).filter((event) => event.kind === 'SEQR_CALL' && event.operation === 'getPaymentStatus');
+  const start = Date.now();
+
+  // The first answer tells the shop the invoice's version (something new: written with it).
+  await payments.sweepOnce(new Date(start + 10_000));
+  const afterFirst = await statusCallEvents();
+  assert.ok(afterFirst.length <= 1);
+  await payments.sweepOnce(new Date(start + 20_000));
+  await payments.sweepOnce(new Date(start + 30_000));
+  assert.equal(proxy.callsOf('getPaymentStatus', reference).length, 3, 'the sweeper asked three times');
+  assert.equal((await stored()).statusChecks, 3);
+  assert.equal((await statusCallEvents()).length, afterFirst.length, 'nothing new: no timeline rows');
+  // A check is due again only an interval later, whoever sweeps: the lease and the schedule agree.
+  await payments.sweepOnce(new Date(start + 31_000));
+  assert.equal(proxy.callsOf('getPaymentStatus', reference).length, 3, 'not due yet: not asked');
+
+  await sandbox.control.pay(reference);
+  await payments.sweepOnce(new Date(start + 40_000));
+  assert.equal((await stored()).status, 'PAID');
+  assert.equal((await stored()).statusChecks, 4);
+  const written = await statusCallEvents();
+  assert.equal(written.length, afterFirst.length + 1, 'the check that saw the payment is in the timeline');
+  assert.equal(written.at(-1)!.resultCode, 0);
+});
