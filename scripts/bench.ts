@@ -302,6 +302,7 @@ function print(report: Report): void {
 
   section('3. Paid → order PAID, through the notification');
   lines.push(`paid in the sandbox → PAID event in the database (via notification)  ${describeLatency(notification.viaNotification)}`);
+  lines.push(`  of which SEQR's answer to the getPaymentStatus that saw it                 ${describeLatency(notification.seqrAnswer)}`);
   lines.push(`which path made the PAID transition: ${counts(notification.seenBy)}; timed out: ${notification.timedOut}; invoices without a 200 notification: ${notification.notificationsNot200}`);
 
   section(`4. ${load.checkouts} concurrent checkouts, all paid, with pollers and sweepers`);

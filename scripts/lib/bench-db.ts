@@ -37,6 +37,18 @@ export async function paidTransition(db: pg.Pool, orderId: string): Promise<{ at
   return { at: row.at, seenBy: /\(seen by ([\w-]+)\)/.exec(row.message ?? '')?.[1] ?? 'unknown' };
 }
 
+/** How long SEQR took to answer the last getPaymentStatus before the order's PAID transition (the one that saw it). */
+export async function seeingCallMs(db: pg.Pool, orderId: string): Promise<number | null> {
+  const { rows } = await db.query<{ durationMs: number }>(
+    `SELECT "durationMs" FROM "OrderEvent"
+      WHERE "orderId" = $1 AND kind = 'SEQR_CALL' AND operation = 'getPaymentStatus' AND "resultCode" = 0 AND "durationMs" IS NOT NULL
+        AND at <= (SELECT at FROM "OrderEvent" WHERE "orderId" = $1 AND kind = 'STATUS_CHANGE' AND "toStatus" = 'PAID' ORDER BY at LIMIT 1)
+      ORDER BY at DESC, id DESC LIMIT 1`,
+    [orderId],
+  );
+  return rows[0]?.durationMs ?? null;
+}
+
 /** How long the shop's own sendInvoice calls took for these orders, as it logged them. */
 export async function loggedDurations(db: pg.Pool, operation: string, orderIds: string[]): Promise<number[]> {
   const { rows } = await db.query<{ durationMs: number }>(

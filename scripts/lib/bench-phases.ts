@@ -7,7 +7,7 @@ import { DEMO_PRODUCTS } from '../../lib/catalog/products.data';
 import { createSeqrClient } from '../../lib/seqr/client';
 import { ControlApiError, sandboxCallCounts } from '../../tests/helpers/sandbox';
 import { HttpShopper, serverActionIds } from '../../tests/helpers/shopper';
-import { loggedDurations, orderPayments, paidTransition } from './bench-db';
+import { loggedDurations, orderPayments, paidTransition, seeingCallMs } from './bench-db';
 import type { Stack } from './bench-stack';
 import { mapLimit, round, sleep, summarize, waitUntil, type Summary } from './bench-stats';
 
@@ -140,6 +140,8 @@ export interface NotifyResult {
   n: number;
   /** Paid → PAID of the transitions the notification made. */
   viaNotification: Summary;
+  /** Of that, SEQR's answer to the getPaymentStatus that saw the payment (the shop's timeline): what the shop cannot make faster. */
+  seqrAnswer: Summary;
   /** Which path made each PAID transition. */
   seenBy: Record<string, number>;
   notificationsNot200: number;
@@ -149,6 +151,7 @@ export interface NotifyResult {
 /** Pays invoices one at a time and times each until the database shows the order PAID. */
 export async function measureNotification(stack: Stack, orders: OpenOrder[]): Promise<NotifyResult> {
   const latencies: number[] = [];
+  const seqrAnswers: number[] = [];
   const seenBy: Record<string, number> = {};
   let notificationsNot200 = 0;
   let timedOut = 0;
@@ -163,7 +166,11 @@ export async function measureNotification(stack: Stack, orders: OpenOrder[]): Pr
       continue;
     }
     seenBy[paid.seenBy] = (seenBy[paid.seenBy] ?? 0) + 1;
-    if (paid.seenBy === 'notification') latencies.push(paid.at.getTime() - paidAt);
+    if (paid.seenBy === 'notification') {
+      latencies.push(paid.at.getTime() - paidAt);
+      const answered = await seeingCallMs(stack.db, order.orderId);
+      if (answered !== null) seqrAnswers.push(answered);
+    }
   }
   for (const order of orders) {
     // The sandbox records a notification when the shop has answered it, which can be after PAID.
@@ -173,7 +180,7 @@ export async function measureNotification(stack: Stack, orders: OpenOrder[]): Pr
     }, 10_000, 100);
     if (!answered?.some((notification) => notification.httpStatus === 200)) notificationsNot200++;
   }
-  return { n: orders.length, viaNotification: summarize(latencies), seenBy, notificationsNot200, timedOut };
+  return { n: orders.length, viaNotification: summarize(latencies), seqrAnswer: summarize(seqrAnswers), seenBy, notificationsNot200, timedOut };
 }
 
 // ---------------------------------------------------------------------------------------------
