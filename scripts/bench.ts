@@ -26,7 +26,7 @@ import { measureStock, stockUnlimited, type StockResult } from './lib/bench-stoc
 import { measureUnattended, UNATTENDED_WAIT_MS, type UnattendedResult } from './lib/bench-unattended';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot, type CpuUse } from './lib/bench-cpu';
 import { BENCH_DIR, cleanUp, startStack } from './lib/bench-stack';
-import { sandboxCallCounts } from '../tests/helpers/sandbox';
+import { sandboxCallCounts } from './lib/bench-sandbox';
 import { describeLatency, round } from './lib/bench-stats';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

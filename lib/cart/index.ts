@@ -128,8 +128,10 @@ async function openCartId(cookieValue: string | undefined): Promise<string> {
   return cart.id;
 }
 
-/** Add `quantity` of a product. Throws CartInputError with a sentence for bad input. */
-/** `locale`: the shopper's language, kept on the cart (its order's lines are named in it). */
+/**
+ * Add `quantity` of a product. Throws CartInputError with a sentence for bad input. `locale`: the
+ * shopper's language, kept on the cart (its order's lines are named in it).
+ */
 export async function addToCart(cookieValue: string | undefined, input: { slug: unknown; quantity: unknown }, locale?: Locale): Promise<string> {
   const product = await requireProduct(input.slug);
   const quantity = parseQuantity(input.quantity);

@@ -90,7 +90,7 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
           where: { id: { in: issuedIds }, status: 'ISSUED', AND: [free, checkDueBy(at)] },
           data: { ...lease, lastStatusAt: at, statusChecks: { increment: 1 } },
         })),
-    ...(otherIds.length === 0 ? [] : await db.paymentAttempt.updateManyAndReturn({ where: { id: { in: otherIds }, AND: [free, dueWhere, checkDueBy(at)] }, data: lease })),
+    ...(otherIds.length === 0 ? [] : await db.paymentAttempt.updateManyAndReturn({ where: { id: { in: otherIds }, AND: [free, dueWhere] }, data: lease })),
   ];
   let worked = 0;
   const work = async (attempt: (typeof leased)[number]) => {
@@ -122,19 +122,18 @@ export async function sweepPass(ctx: Ctx, options: SweepOptions): Promise<{ due:
       if (!keepLease) await db.paymentAttempt.updateMany({ where: { id: attempt.id, leaseOwner: options.owner }, data: { leaseOwner: null, leaseUntil: null } });
     }
   };
-  const queue = leased;
   let next = 0;
   const failures: unknown[] = [];
   const lane = async () => {
-    while (next < queue.length) {
-      const candidate = queue[next++]!;
+    while (next < leased.length) {
+      const candidate = leased[next++]!;
       await work(candidate).catch((error: unknown) => {
         failures.push(error);
         ctx.log?.(`[sweeper] attempt ${candidate.id}: ${sentenceOf(error)}`);
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, leased.length) }, lane));
 
   // Refunds whose outcome is unknown, and idle orders.
   const refunds = await db.refund.findMany({

@@ -5,9 +5,10 @@ import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { DEMO_PRODUCTS } from '../../lib/catalog/products.data';
 import { createSeqrClient } from '../../lib/seqr/client';
-import { ControlApiError, sandboxCallCounts } from '../../tests/helpers/sandbox';
+import { ControlApiError } from '../../tests/helpers/sandbox';
 import { HttpShopper, serverActionIds } from '../../tests/helpers/shopper';
 import { loggedDurations, orderPayments, paidTransition, seeingCallMs } from './bench-db';
+import { sandboxCallCounts } from './bench-sandbox';
 import type { Stack } from './bench-stack';
 import { mapLimit, round, sleep, summarize, waitUntil, type Summary } from './bench-stats';
 

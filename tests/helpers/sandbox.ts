@@ -115,37 +115,6 @@ export function soapCallsOf(invoice: Pick<SandboxInvoice, 'history'>, operation:
     .filter((call) => !since || call.at >= since);
 }
 
-/**
- * The calls of `operation` SEQR received about these invoices between two instants, counted from
- * SEQR's side (every call, whatever the shop writes to its timeline).
- */
-export async function sandboxCallCounts(
-  control: SandboxControl,
-  operation: string,
-  references: readonly string[],
-  from: Date,
-  to: Date,
-): Promise<{ calls: number; invoices: number; maxPerInvoice: number; failures: number }> {
-  let calls = 0;
-  let invoices = 0;
-  let maxPerInvoice = 0;
-  let failures = 0;
-  // One invoice at a time, a few at once: the list leaves the history out.
-  const histories: SandboxInvoice[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < references.length) histories.push(await control.invoice(references[next++]!));
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  for (const invoice of histories) {
-    const inWindow = soapCallsOf(invoice, operation, from).filter((call) => call.at < to);
-    calls += inWindow.length;
-    if (inWindow.length > 0) invoices++;
-    maxPerInvoice = Math.max(maxPerInvoice, inWindow.length);
-    failures += inWindow.filter((call) => call.resultCode !== 0).length;
-  }
-  return { calls, invoices, maxPerInvoice, failures };
-}
 
 export interface SandboxProcess {
   url: string;
