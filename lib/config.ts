@@ -132,6 +132,7 @@ const EnvSchema = z.object({
   SHOP_ADDRESS: z.string().trim().min(1, { error: 'SHOP_ADDRESS must not be empty.' }).max(200, { error: 'SHOP_ADDRESS must be at most 200 characters.' }).default('Hantverkargatan 12, 112 21 Stockholm'),
   SHOP_EMAIL: z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'SHOP_EMAIL must be an e-mail address.' }).default('hej@nordvik.example'),
   SHOP_PHONE: z.string().trim().regex(/^\+?[\d\s()-]{6,20}$/, { error: 'SHOP_PHONE must be a phone number such as +46 8 123 456 78.' }).default('+46 8 123 456 78'),
+  APP_RETURN_URL_PREFIXES: optionalText,
   TRUST_PROXY_HOPS: z.coerce
     .number({ error: 'TRUST_PROXY_HOPS must be the number of proxies in front of the shop, such as 1, or 0 for none.' })
     .int({ error: 'TRUST_PROXY_HOPS must be a whole number of proxies.' })
@@ -196,6 +197,11 @@ export type Config = {
   sessionSecret: string | undefined;
   /** Proxies in front of the shop that append to X-Forwarded-For (scripts/serve.ts); 0 = none. */
   trustProxyHops: number;
+  /**
+   * Where the SEQR app may send a shopper back to after paying in a native app (the app API's
+   * returnUrl): each entry is a prefix the URL must start with. Empty: apps get the web done page only.
+   */
+  appReturnUrlPrefixes: string[];
   mail: {
     /** Where e-mails are sent: SMTP_URL, or the local mail catcher that `npm start` runs. */
     smtpUrl: string;
@@ -224,6 +230,24 @@ export const SANDBOX_TERMINAL_PASSWORD = 'demo-password';
 export const SANDBOX_SOAP_PATH = '/soap/merchant/cashregister-2';
 /** Back-office password of the demo (sandbox mode only; documented in the README). */
 export const DEMO_ADMIN_PASSWORD = 'nordvik-admin';
+
+/** The demo app's return URLs (sandbox mode only, when APP_RETURN_URL_PREFIXES is unset; README "Apps"). */
+export const DEMO_APP_RETURN_URL_PREFIX = 'nordvik://';
+
+/**
+ * APP_RETURN_URL_PREFIXES: comma-separated. An app scheme ("myshopapp://") or an https URL ending in
+ * "/" (so "https://shop.example" cannot also allow "https://shop.example.evil.com").
+ */
+function parseReturnUrlPrefixes(value: string, problems: string[]): string[] {
+  const prefixes = value.split(',').map((part) => part.trim()).filter(Boolean);
+  for (const prefix of prefixes) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(prefix)?.[1]?.toLowerCase();
+    if (!scheme || /\s/.test(prefix)) problems.push(`APP_RETURN_URL_PREFIXES: "${prefix}" must start with a URL scheme and "://", such as myshopapp:// or https://shop.example/app/.`);
+    else if (['javascript', 'data', 'vbscript', 'file', 'http'].includes(scheme)) problems.push(`APP_RETURN_URL_PREFIXES: "${prefix}" uses ${scheme}:, which a return URL may not (use the app's own scheme, or https).`);
+    else if (scheme === 'https' && !/^https:\/\/[^/]+\/.*/i.test(prefix)) problems.push(`APP_RETURN_URL_PREFIXES: "${prefix}" must end its host with a "/", such as https://shop.example/app/.`);
+  }
+  return prefixes;
+}
 
 /** Parse an environment into a Config. Pure: tests pass their own environment. */
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -257,6 +281,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if (e.SHOP_VAT_NR.slice(2, 12) !== e.SHOP_ORG_NR.replace('-', '')) {
     problems.push(`SHOP_VAT_NR (${e.SHOP_VAT_NR}) must be SE, the ten digits of SHOP_ORG_NR (${e.SHOP_ORG_NR}) and two more, such as SE${e.SHOP_ORG_NR.replace('-', '')}01.`);
   }
+  const appReturnUrlPrefixes = e.APP_RETURN_URL_PREFIXES !== undefined ? parseReturnUrlPrefixes(e.APP_RETURN_URL_PREFIXES, problems) : usesSandbox ? [DEMO_APP_RETURN_URL_PREFIX] : [];
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -293,6 +318,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     adminPassword: e.ADMIN_PASSWORD ?? (usesSandbox ? DEMO_ADMIN_PASSWORD : undefined),
     sessionSecret: e.SESSION_SECRET,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    appReturnUrlPrefixes,
     mail: {
       smtpUrl: e.SMTP_URL ?? `smtp://localhost:${e.MAIL_CATCHER_SMTP_PORT}`,
       from: e.MAIL_FROM,

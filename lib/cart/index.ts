@@ -11,6 +11,7 @@ export type DbClient = PrismaClient | Prisma.TransactionClient;
 import { isLocale, translator, type Locale, type Message, type Params } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import { shortageMessage, stockLevels } from '../stock';
+import { CheckoutDetailsSchema, type CheckoutDetails } from '../checkout/details';
 import { cartTotals, lineTotalOre, MAX_LINE_QUANTITY, type CartTotals } from './totals';
 
 export { MAX_LINE_QUANTITY } from './totals';
@@ -120,22 +121,36 @@ function parseQuantity(value: unknown): number {
   return parsed.data;
 }
 
-/** The open cart the cookie names, or a new one. Returns the id to store in the cookie. */
-async function openCartId(cookieValue: string | undefined): Promise<string> {
+/**
+ * The open cart the cookie names, or a new one. Returns the id to store in the cookie. `create:
+ * false` (the app API, which names its cart): no new one, the cart is missing instead.
+ */
+async function openCartId(cookieValue: string | undefined, create = true): Promise<string> {
   const state = await readCart(cookieValue);
   if (state.kind === 'ok') return state.cart.id;
-  const cart = await getDb().cart.create({ data: { id: newCartId() }, select: { id: true } });
+  if (!create) throw new CartInputError('error.cartMissing');
+  return createEmptyCart();
+}
+
+/** A new, empty cart (the app API's createCart); the web makes one with its first item. */
+export async function createEmptyCart(locale?: Locale, db: DbClient = getDb()): Promise<string> {
+  const cart = await db.cart.create({ data: { id: newCartId(), ...(locale ? { locale } : {}) }, select: { id: true } });
   return cart.id;
+}
+
+/** Drop a cart nothing refers to yet (the app API's createCart when one of its items is refused). */
+export async function discardNewCart(cartId: string, db: DbClient = getDb()): Promise<void> {
+  await db.cart.deleteMany({ where: { id: cartId, orders: { none: {} } } });
 }
 
 /**
  * Add `quantity` of a product. Throws CartInputError with a sentence for bad input. `locale`: the
  * shopper's language, kept on the cart (its order's lines are named in it).
  */
-export async function addToCart(cookieValue: string | undefined, input: { slug: unknown; quantity: unknown }, locale?: Locale): Promise<string> {
+export async function addToCart(cookieValue: string | undefined, input: { slug: unknown; quantity: unknown }, locale?: Locale, options: { create?: boolean } = {}): Promise<string> {
   const product = await requireProduct(input.slug);
   const quantity = parseQuantity(input.quantity);
-  const cartId = await openCartId(cookieValue);
+  const cartId = await openCartId(cookieValue, options.create ?? true);
   const db = getDb();
   const existing = await db.cartLine.findUnique({
     where: { cartId_productId: { cartId, productId: product.id } },
@@ -185,6 +200,19 @@ export async function setCartLineQuantity(
   const { count } = await getDb().cartLine.updateMany({ where: { cartId: state.cart.id, productId: product.id }, data: { quantity } });
   if (count === 0) throw new CartInputError('error.notInCart', { name: product.name });
   return 'updated';
+}
+
+/** The checkout details an app set for its cart (app API); null when none were set. */
+export async function savedCheckoutDetails(cartId: string, db: DbClient = getDb()): Promise<CheckoutDetails | null> {
+  const row = await db.cart.findUnique({ where: { id: cartId }, select: { checkoutDetails: true } });
+  const parsed = CheckoutDetailsSchema.safeParse(row?.checkoutDetails);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Keep an app's checkout details on its open cart (already validated). False: the cart is not open. */
+export async function saveCheckoutDetails(cartId: string, details: CheckoutDetails, db: DbClient = getDb()): Promise<boolean> {
+  const { count } = await db.cart.updateMany({ where: { id: cartId, status: 'OPEN' }, data: { checkoutDetails: details } });
+  return count === 1;
 }
 
 /** The shopper's language, kept on the cart so the order's lines are named in it (checkout). */

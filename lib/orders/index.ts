@@ -51,6 +51,8 @@ export type OrderView = {
   /** Newest first. */
   attempts: AttemptView[];
   email: string | null;
+  /** The invoice's backURL when an app created the payment; null: the web done page. */
+  returnUrl: string | null;
   delivery: DeliveryDetails | null;
   fulfilment: FulfilmentView;
 };
@@ -177,6 +179,7 @@ async function loadOrder(where: Prisma.OrderWhereUniqueInput, db: DbClient): Pro
     vat: orderTotals(lines, shipping).vat,
     attempts: order.attempts,
     email: order.email,
+    returnUrl: order.returnUrl,
     delivery,
     fulfilment: { status: order.fulfilmentStatus, packedAt: order.packedAt, shippedAt: order.shippedAt, carrier: order.carrier, trackingNumber: order.trackingNumber },
   };
@@ -217,10 +220,10 @@ export async function upsertOrderFromCart(cartId: string, options: UpsertOptions
 }
 
 /** Contact details, language and the like, written with the order (the checkout form). */
-export type OrderDetailsInput = Pick<Prisma.OrderUncheckedUpdateInput, 'email' | 'locale' | 'customerName' | 'phone' | 'deliveryStreet' | 'deliveryPostcode' | 'deliveryCity'>;
+export type OrderDetailsInput = Pick<Prisma.OrderUncheckedUpdateInput, 'email' | 'locale' | 'returnUrl' | 'customerName' | 'phone' | 'deliveryStreet' | 'deliveryPostcode' | 'deliveryCity'>;
 
 /** The order the cart became, as its writer knows it without reading it back. */
-export type SavedOrder = Pick<OrderView, 'id' | 'number' | 'publicToken' | 'totalOre' | 'currency' | 'lines' | 'shipping' | 'openAttemptId'> & {
+export type SavedOrder = Pick<OrderView, 'id' | 'number' | 'publicToken' | 'totalOre' | 'currency' | 'lines' | 'shipping' | 'openAttemptId' | 'returnUrl'> & {
   changed: boolean;
   /** The highest attempt number so far (0: none). */
   lastAttemptNumber: number;
@@ -246,8 +249,9 @@ export async function upsertOrderInTransaction(tx: Prisma.TransactionClient, car
   const shipping = options.shipping !== undefined ? options.shipping : existing ? shippingFromColumns(existing) : null;
   const totals = orderTotals(lines, shipping);
   const stockLines = lines.map(({ productId, quantity }) => ({ productId, quantity }));
-  const saved = (order: { id: string; number: number; publicToken: string; currency: string; openAttemptId: string | null }, changed: boolean, lastAttemptNumber: number): SavedOrder => ({
+  const saved = (order: { id: string; number: number; publicToken: string; currency: string; openAttemptId: string | null; returnUrl: string | null }, changed: boolean, lastAttemptNumber: number): SavedOrder => ({
     id: order.id, number: order.number, publicToken: order.publicToken, currency: order.currency, openAttemptId: order.openAttemptId,
+    returnUrl: typeof details.returnUrl === 'string' || details.returnUrl === null ? details.returnUrl : order.returnUrl,
     totalOre: totals.totalOre, lines: lines.map(({ productId: _productId, ...line }) => line), shipping, changed, lastAttemptNumber, stockLines,
   });
   if (existing) {
@@ -293,7 +297,7 @@ export async function upsertOrderInTransaction(tx: Prisma.TransactionClient, car
       lines: { create: lines },
       events: { create: { at: now, kind: 'ORDER_CREATED', toStatus: 'AWAITING_PAYMENT', message: `Order created from the cart, ${cart.totals.itemCount} item(s).` } },
     },
-    select: { id: true, number: true, publicToken: true, currency: true, openAttemptId: true },
+    select: { id: true, number: true, publicToken: true, currency: true, openAttemptId: true, returnUrl: true },
   });
   return saved(order, true, 0);
 }

@@ -65,3 +65,13 @@ export async function cancelOpenAttemptByMerchant(ctx: Ctx, orderId: string): Pr
       return { ok: false, message: { key: 'admin.cancel.open' } };
   }
 }
+
+export type ShopperCancelResult = 'no-order' | 'nothing-open' | WithdrawResult;
+
+/** The shopper gives up paying (the app API's cancelPayment): the open invoice is withdrawn. */
+export async function cancelOpenAttemptByShopper(ctx: Ctx, orderId: string): Promise<Exclude<ShopperCancelResult, 'no-order'>> {
+  const order = await ctx.db.order.findUnique({ where: { id: orderId }, select: { openAttemptId: true } });
+  const attempt = order?.openAttemptId ? await loadAttempt(ctx, order.openAttemptId) : null;
+  if (!attempt || attempt.status !== 'ISSUED' || !attempt.invoiceReference) return 'nothing-open';
+  return withdrawInvoice(ctx, attempt, 'CANCELED', 'The customer cancelled the invoice in the app.');
+}

@@ -22,7 +22,17 @@ export type CheckoutResult =
   | { kind: 'busy' };
 
 /** What the checkout form adds to an order: contact and delivery details, and the shipping choice. */
-export type CheckoutInput = { email?: string; details?: CheckoutDetails; /** The language of the order's e-mails and lines. */ locale?: Locale };
+export type CheckoutInput = {
+  email?: string;
+  details?: CheckoutDetails;
+  /** The language of the order's e-mails and lines. */
+  locale?: Locale;
+  /**
+   * The invoice's backURL for an app (the app API checks it against APP_RETURN_URL_PREFIXES); the
+   * web checkout leaves it unset: the done page.
+   */
+  returnUrl?: string;
+};
 
 class InvoiceOpen extends Error {
   readonly code = 'INVOICE_OPEN';
@@ -45,6 +55,7 @@ async function checkoutCartOnce(ctx: Ctx, cartId: string, input: CheckoutInput):
   // The shipping is part of the invoice: undefined (no details) keeps what the order has.
   const shipping = details ? shippingLineOf(details.shipping) : undefined;
   const orderDetails: OrderDetailsInput = {
+    returnUrl: input.returnUrl ?? null,
     ...(email ? { email } : {}),
     ...(locale ? { locale } : {}),
     ...(details ? { customerName: details.name, phone: details.phone, deliveryStreet: details.street, deliveryPostcode: details.postcode, deliveryCity: details.city } : {}),
@@ -115,7 +126,7 @@ async function checkoutWithOpenInvoice(ctx: Ctx, cartId: string, input: Checkout
       now: ctx.clock.now(),
       newToken: () => ctx.ids.token(24),
       shipping,
-      details: { ...(email ? { email } : {}), ...(locale ? { locale } : {}), ...(details ? { customerName: details.name, phone: details.phone, deliveryStreet: details.street, deliveryPostcode: details.postcode, deliveryCity: details.city } : {}) },
+      details: { returnUrl: input.returnUrl ?? null, ...(email ? { email } : {}), ...(locale ? { locale } : {}), ...(details ? { customerName: details.name, phone: details.phone, deliveryStreet: details.street, deliveryPostcode: details.postcode, deliveryCity: details.city } : {}) },
     }),
   );
   const start = await startAttempt(ctx, order.id);

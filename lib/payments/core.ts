@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locale } from '../i18n';
 import { findOrderByToken, findOrderPaymentState, upsertOrderFromCart, type OrderView } from '../orders';
-import { cancelOpenAttemptByMerchant } from './cancel';
+import { cancelOpenAttemptByMerchant, cancelOpenAttemptByShopper, type ShopperCancelResult } from './cancel';
 import { invoiceAmountChange, syncOpenInvoiceWithCart } from './cart-sync';
 import { askSeqrNow } from './confirm';
 import type { Ctx } from './context';
@@ -78,6 +78,13 @@ async function handleNotification(ctx: Ctx, notificationToken: string, claimedRe
   return claimedReference !== undefined && attempt.invoiceReference !== null && claimedReference !== attempt.invoiceReference ? 'mismatch' : 'applied';
 }
 
+/** The shopper cancels the order's open invoice (app API). */
+async function cancelPaymentByShopper(ctx: Ctx, token: string): Promise<ShopperCancelResult> {
+  const order = await findOrderByToken(token, ctx.db);
+  if (!order) return 'no-order';
+  return cancelOpenAttemptByShopper(ctx, order.id);
+}
+
 /** The cart's order while an invoice for it is open: the cart page links to its pay page. */
 async function openPaymentOfCart(ctx: Ctx, cartId: string): Promise<{ token: string } | null> {
   const order = await ctx.db.order.findFirst({
@@ -104,6 +111,7 @@ export function createPaymentCore(ports: PaymentPorts) {
     handleNotification: (notificationToken: string, claimedReference?: string) => handleNotification(ctx, notificationToken, claimedReference),
     refundOrder: (orderId: string, amountOre: number, actor: string) => refundOrder(ctx, orderId, amountOre, actor),
     cancelOpenAttemptByMerchant: (orderId: string) => cancelOpenAttemptByMerchant(ctx, orderId),
+    cancelPaymentByShopper: (token: string) => cancelPaymentByShopper(ctx, token),
     acceptReviewedPayment: (orderId: string, actor: string) => acceptReviewedPayment(ctx, orderId, actor),
     /** One sweeper pass (what is due as of `at`, default now); returns how many attempts it worked on. */
     sweepOnce: async (at?: Date) => (await sweepPass(ctx, { owner, at })).worked,

@@ -22,6 +22,7 @@ export const watchPaymentView = (token: string, onChange: () => void) => payment
 export const finalizeOnReturn = (token: string) => paymentCore().finalizeOnReturn(token);
 export const handleNotification = (notificationToken: string, claimedReference?: string) => paymentCore().handleNotification(notificationToken, claimedReference);
 export const refundOrder = (orderId: string, amountOre: number, actor: string) => paymentCore().refundOrder(orderId, amountOre, actor);
+export const cancelPaymentByShopper = (token: string) => paymentCore().cancelPaymentByShopper(token);
 export const cancelOpenAttemptByMerchant = (orderId: string) => paymentCore().cancelOpenAttemptByMerchant(orderId);
 export const acceptReviewedPayment = (orderId: string, actor: string) => paymentCore().acceptReviewedPayment(orderId, actor);
 export const sweepOnce = (at?: Date) => paymentCore().sweepOnce(at);

@@ -23,8 +23,13 @@ export type StartResult =
   /** SEQR did not answer (or too late); the pay page offers to try again. */
   | { kind: 'unavailable' };
 
+/** An app's return URL names its order with `{orderToken}` (the token is made with the order). */
+export function expandReturnUrl(returnUrl: string, publicToken: string): string {
+  return returnUrl.replaceAll('{orderToken}', publicToken);
+}
+
 /** The SEQR invoice of an order: a row per line and one for the shipping; the rows sum to the total. */
-export function invoiceFor(ctx: Ctx, order: Pick<OrderView, 'totalOre' | 'currency' | 'lines' | 'shipping' | 'publicToken'>, attempt: { clientInvoiceId: string; notificationToken: string }): InvoiceInput {
+export function invoiceFor(ctx: Ctx, order: Pick<OrderView, 'totalOre' | 'currency' | 'lines' | 'shipping' | 'publicToken' | 'returnUrl'>, attempt: { clientInvoiceId: string; notificationToken: string }): InvoiceInput {
   const base = ctx.settings.publicBaseUrl;
   const shippingRow = order.shipping
     ? [{ description: shippingOption(order.shipping.method).invoiceText, quantity: 1, unitPriceOre: order.shipping.priceOre, totalOre: order.shipping.priceOre, taxRateBp: order.shipping.taxRateBp, sku: shippingOption(order.shipping.method).sku }]
@@ -44,7 +49,8 @@ export function invoiceFor(ctx: Ctx, order: Pick<OrderView, 'totalOre' | 'curren
       sku: line.sku,
     })).concat(shippingRow),
     cashierId: 'web',
-    backUrl: `${base}/orders/${order.publicToken}/done`,
+    // An app's own return URL (app API, allowed when it was given), else the web done page.
+    backUrl: order.returnUrl ? expandReturnUrl(order.returnUrl, order.publicToken) : `${base}/orders/${order.publicToken}/done`,
     notificationUrl: `${base}/api/seqr/notify/${attempt.notificationToken}`,
   };
 }
@@ -128,7 +134,7 @@ export async function refuseForShortage(ctx: Ctx, orderId: string, shortage: Sho
  */
 export async function sendClaimedInvoice(
   ctx: Ctx,
-  order: Pick<OrderView, 'totalOre' | 'currency' | 'lines' | 'shipping' | 'publicToken'>,
+  order: Pick<OrderView, 'totalOre' | 'currency' | 'lines' | 'shipping' | 'publicToken' | 'returnUrl'>,
   attempt: NewAttempt,
 ): Promise<StartResult> {
   const orderId = attempt.orderId;
