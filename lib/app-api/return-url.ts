@@ -6,9 +6,10 @@ export const ORDER_TOKEN_PLACEHOLDER = '{orderToken}';
 
 /** null: allowed. Otherwise the sentence that says why not. Pure. */
 export function returnUrlProblem(returnUrl: string, prefixes: readonly string[]): Message | null {
-  // No spaces or control characters, and an absolute URL once the placeholder stands for a token.
+  // No spaces or control characters (C0, DEL and C1, which \s does not cover), and an absolute URL
+  // once the placeholder stands for a token.
   // eslint-disable-next-line no-control-regex
-  if (/[\s\x00-\x1f\x7f]/.test(returnUrl) || !/^[a-z][a-z0-9+.-]*:\/\/./i.test(returnUrl) || !URL.canParse(returnUrl.replaceAll(ORDER_TOKEN_PLACEHOLDER, 'token'))) {
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(returnUrl) || !/^[a-z][a-z0-9+.-]*:\/\/./i.test(returnUrl) || !URL.canParse(returnUrl.replaceAll(ORDER_TOKEN_PLACEHOLDER, 'token'))) {
     return { key: 'api.returnUrlMalformed' };
   }
   if (prefixes.length === 0) return { key: 'api.returnUrlNoneAllowed' };

@@ -90,6 +90,27 @@ test("each page gets a fresh nonce, and Next's scripts and the inlined styleshee
   assert.doesNotMatch(html, /<link[^>]+rel="stylesheet"/, 'no render-blocking stylesheet link');
 });
 
+test("the app API's reference page: its one inline stylesheet carries this response's nonce", async () => {
+  const [first, second] = await Promise.all([fetch(`${shop.url}/api/v1/docs`), fetch(`${shop.url}/api/v1/docs`)]);
+  assert.equal(first.status, 200);
+  assert.match(first.headers.get('content-type') ?? '', /^text\/html/);
+  assertSecurityHeaders(first, '/api/v1/docs');
+  const [a, b] = [nonceOf(first.headers.get('content-security-policy') ?? ''), nonceOf(second.headers.get('content-security-policy') ?? '')];
+  assert.ok(a && b && a !== b, 'two responses, two nonces');
+  const html = await first.text();
+  const styles = [...html.matchAll(/<style\b([^>]*)>/g)];
+  assert.equal(styles.length, 1, 'one inline stylesheet');
+  assert.equal(styles[0]![1], ` nonce="${a}"`, "the stylesheet carries this response's nonce");
+  const styleSrc = (first.headers.get('content-security-policy') ?? '').split('; ').find((directive) => directive.startsWith('style-src '));
+  assert.ok(styleSrc?.split(' ').includes(`'nonce-${a}'`), `style-src allows that nonce: ${styleSrc}`);
+  assert.doesNotMatch(html, /<script|\sstyle=|<link/i, 'no script, no style attribute, nothing linked');
+  assert.ok(html.includes('id="problem-cart-not-found"'), 'the problem types have their anchors');
+  assert.ok((await second.text()).includes(`<style nonce="${b}">`), 'the next response has its own');
+  const post = await fetch(`${shop.url}/api/v1/docs`, { method: 'POST' });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.get('allow'), 'GET');
+});
+
 test('a client cannot choose the nonce', async () => {
   const response = await fetch(`${shop.url}/cart`, { headers: { 'x-nonce': 'chosen-by-client', 'content-security-policy': "script-src 'nonce-chosen-by-client'" } });
   const csp = response.headers.get('content-security-policy') ?? '';
