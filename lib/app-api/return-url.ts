@@ -13,6 +13,10 @@ export function returnUrlProblem(returnUrl: string, prefixes: readonly string[])
     return { key: 'api.returnUrlMalformed' };
   }
   if (prefixes.length === 0) return { key: 'api.returnUrlNoneAllowed' };
-  if (prefixes.some((prefix) => returnUrl.startsWith(prefix))) return null;
+  // The URL as it will be opened must still start with the prefix: "https://shop.example/app/../x"
+  // starts with "https://shop.example/app/" as text, not once its dot segments are resolved.
+  const opened = new URL(returnUrl.replaceAll(ORDER_TOKEN_PLACEHOLDER, 'token')).href;
+  const normalised = (prefix: string) => (URL.canParse(prefix) ? new URL(prefix).href : prefix);
+  if (prefixes.some((prefix) => returnUrl.startsWith(prefix) && opened.startsWith(normalised(prefix)))) return null;
   return { key: 'api.returnUrlNotAllowed', params: { url: returnUrl.slice(0, 200), allowed: prefixes.join(', ') } };
 }
