@@ -2,7 +2,7 @@
 // the operation's schemas, a POST honours its Idempotency-Key, the answer is checked against the
 // operation's response schema, and every failure is an application/problem+json answer in the
 // request's language. A route file is then one line: `export const GET = apiRoute(op, useCase)`.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { resolveLocale, translator, type Locale } from '../i18n';
 import { readBodyText } from '../http/read-body';
 import { oncePerKey, requestFingerprint, type KeptResponse } from './idempotency';
@@ -30,8 +30,11 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 const noStore = { 'cache-control': 'no-store' };
 
-/** A field problem's pointer and sentence; our own schemas' messages are message keys. */
-function fieldErrors(error: z.ZodError, locale: Locale): NonNullable<ProblemDto['errors']> {
+/** zod's messages (a field missing or of the wrong kind) in the request's language; English is zod's own. */
+const zodMessages: Partial<Record<Locale, { error: z.core.$ZodErrorMap }>> = { sv: { error: z.locales.sv().localeError } };
+
+/** A field problem's pointer and sentence. */
+function fieldErrors(error: z.ZodError): NonNullable<ProblemDto['errors']> {
   return error.issues.map((issue) => ({ pointer: `/${issue.path.map((part) => String(part).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`, detail: issue.message }));
 }
 
@@ -57,17 +60,17 @@ async function readJsonBody(request: Request, operation: Operation, locale: Loca
   } catch {
     throw invalidRequest([{ pointer: '/', detail: locale === 'sv' ? 'innehållet är inte JSON' : 'the body is not JSON' }]);
   }
-  const parsed = operation.body.schema.safeParse(json);
-  if (!parsed.success) throw invalidRequest(fieldErrors(parsed.error, locale));
+  const parsed = operation.body.schema.safeParse(json, zodMessages[locale]);
+  if (!parsed.success) throw invalidRequest(fieldErrors(parsed.error));
   return { value: parsed.data, text };
 }
 
 function parseParams(schema: z.ZodObject | undefined, raw: Record<string, unknown>, locale: Locale): unknown {
   if (!schema) return undefined;
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, zodMessages[locale]);
   if (parsed.success) return parsed.data;
   const name = String(parsed.error.issues[0]?.path[0] ?? 'parameter');
-  throw new ApiProblem('invalid-parameter', { key: 'api.invalidParameter', params: { name } }, { errors: fieldErrors(parsed.error, locale) });
+  throw new ApiProblem('invalid-parameter', { key: 'api.invalidParameter', params: { name } }, { errors: fieldErrors(parsed.error) });
 }
 
 function jsonAnswer(status: number, body: unknown, locale: Locale, headers: Record<string, string> = {}): KeptResponse {
