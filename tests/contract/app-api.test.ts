@@ -32,9 +32,9 @@ before(async () => {
 after(() => stack?.stop());
 
 /** A flow, with the shop's output attached when it fails (a 500's cause is only in the shop's log). */
-async function flow(run: () => Promise<void>): Promise<void> {
+async function flow(work: () => Promise<void>): Promise<void> {
   try {
-    await run();
+    await work();
   } catch (error) {
     const log = stack.shop.output().split('\n').filter((line) => /\[api\]|error/i.test(line)).slice(-20).join('\n');
     if (error instanceof Error && error.cause) error.message += ` (${String(error.cause)})`;
