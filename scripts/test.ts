@@ -1,5 +1,5 @@
 // `npm test`: every test, in order: unit, integration (real embedded database), the simulation, the database tests
-// again on PostgreSQL, two shop instances on one PostgreSQL, then browser tests in Debian's Chromium.
+// again on PostgreSQL, two shop instances on one PostgreSQL, the security and app API contract tests, then browser tests in Debian's Chromium.
 // What they need (Chromium, PHP, zeep and suds, a JDK and JAX-WS RI, PostgreSQL) is installed with apt when missing and we are root.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,6 +35,8 @@ const steps: { name: string; command: string[]; postgres?: true }[] = [
   // Attacks replayed against the production build (issue 12, SECURITY.md), on both databases.
   { name: 'security (PGlite)', command: ['npm', 'run', '--silent', 'test:security'] },
   { name: 'security (PostgreSQL)', command: ['npm', 'run', '--silent', 'test:security'], postgres: true },
+  // The app API from outside: a client generated from its OpenAPI document runs the in-app flow (issue 15).
+  { name: 'contract (app API)', command: ['npm', 'run', '--silent', 'test:contract'] },
   { name: 'browser (Playwright)', command: ['npm', 'run', '--silent', 'test:e2e'] },
 ];
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };

@@ -30,9 +30,8 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 const noStore = { 'cache-control': 'no-store' };
 
-/** zod's own sentences in Swedish for a Swedish request (the schemas' own messages come first). */
-const swedishIssues = z.locales.sv().localeError;
-const parseOptions = (locale: Locale) => (locale === 'sv' ? { error: swedishIssues } : undefined);
+/** zod's messages (a field missing or of the wrong kind) in the request's language; English is zod's own. */
+const zodMessages: Partial<Record<Locale, { error: z.core.$ZodErrorMap }>> = { sv: { error: z.locales.sv().localeError } };
 
 /** A field problem's pointer and sentence. */
 function fieldErrors(error: z.ZodError): NonNullable<ProblemDto['errors']> {
@@ -61,14 +60,14 @@ async function readJsonBody(request: Request, operation: Operation, locale: Loca
   } catch {
     throw invalidRequest([{ pointer: '/', detail: locale === 'sv' ? 'innehållet är inte JSON' : 'the body is not JSON' }]);
   }
-  const parsed = operation.body.schema.safeParse(json, parseOptions(locale));
+  const parsed = operation.body.schema.safeParse(json, zodMessages[locale]);
   if (!parsed.success) throw invalidRequest(fieldErrors(parsed.error));
   return { value: parsed.data, text };
 }
 
 function parseParams(schema: z.ZodObject | undefined, raw: Record<string, unknown>, locale: Locale): unknown {
   if (!schema) return undefined;
-  const parsed = schema.safeParse(raw, parseOptions(locale));
+  const parsed = schema.safeParse(raw, zodMessages[locale]);
   if (parsed.success) return parsed.data;
   const name = String(parsed.error.issues[0]?.path[0] ?? 'parameter');
   throw new ApiProblem('invalid-parameter', { key: 'api.invalidParameter', params: { name } }, { errors: fieldErrors(parsed.error) });

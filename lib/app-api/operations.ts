@@ -154,7 +154,7 @@ export const operations = {
     tag: 'Payment',
     summary: 'Follow the payment live (server-sent events)',
     description:
-      'text/event-stream: each `data:` line is a PaymentState, sent at once and whenever it changes; comment lines keep the connection alive. The stream ends when the payment is over (paid, or ended unpaid). A refused stream (429, or 503 when the shop has too many) means: poll getPaymentState once a second.',
+      'text/event-stream: each `data:` line is a PaymentState, sent at once and whenever it changes; comment lines keep the connection alive. The stream ends when the payment is over (paid, or ended unpaid). A refused stream (429 too-many-streams: the order, or the shop, has as many as allowed) means: poll getPaymentState once a second.',
     params: orderParams,
     success: { status: 200, description: 'An event stream of PaymentState.', schema: S.PaymentState, stream: true },
     problems: [...parameterProblems, 'order-not-found', 'too-many-streams'],

@@ -455,8 +455,8 @@ export const en = {
   'admin.order.orderPage': 'Order page',
   'done.paymentMethod': 'Payment method: SEQR',
   'order.lines': 'Items',
-  'api.invalidRequest': "The request is not valid: {issues}",
-  'api.invalidParameter': "The {name} parameter is not valid.",
+  'api.invalidRequest': "The request is not valid: {issues}.",
+  'api.invalidParameter': "The parameter {name} is not valid.",
   'api.unsupportedMediaType': "Send the request body as JSON, with Content-Type: application/json.",
   'api.bodyTooLarge': "The request body is too large.",
   'api.invalidIdempotencyKey': "The Idempotency-Key header must be 1–255 visible ASCII characters, such as a UUID.",
@@ -485,7 +485,7 @@ export const en = {
   'api.methodNotAllowed': "This path does not take {method}; it takes {allowed}.",
   'api.tooManyStreams': "There are as many live status streams as allowed. Poll the payment status once a second instead.",
   'api.shopBusy': "The shop is very busy right now and changed nothing. Send the request again in a moment.",
-  'api.internalError': "Something went wrong in the shop. The shop has logged it; please try again in a moment.",
+  'api.internalError': "Something went wrong in the shop. Nothing was changed by this error; please try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -946,7 +946,7 @@ export const sv: Record<MessageKey, string> = {
   'admin.order.orderPage': 'Ordersida',
   'done.paymentMethod': 'Betalsätt: SEQR',
   'order.lines': 'Varor',
-  'api.invalidRequest': "Anropet är inte giltigt: {issues}",
+  'api.invalidRequest': "Anropet är inte giltigt: {issues}.",
   'api.invalidParameter': "Parametern {name} är inte giltig.",
   'api.unsupportedMediaType': "Skicka anropets innehåll som JSON, med Content-Type: application/json.",
   'api.bodyTooLarge': "Anropets innehåll är för stort.",
@@ -976,7 +976,7 @@ export const sv: Record<MessageKey, string> = {
   'api.methodNotAllowed': "Den här sökvägen tar inte emot {method}; den tar emot {allowed}.",
   'api.tooManyStreams': "Det finns så många direktuppdaterade statusströmmar som tillåts. Fråga efter betalningens status en gång i sekunden i stället.",
   'api.shopBusy': "Butiken har väldigt mycket att göra just nu och ändrade ingenting. Skicka anropet igen om en stund.",
-  'api.internalError': "Något gick fel i butiken. Butiken har loggat felet; försök igen om en stund.",
+  'api.internalError': "Något gick fel i butiken. Felet ändrade ingenting; försök igen.",
 };
 
 /** Swedish sentences for the SEQR result codes a shopper or merchant may meet; others stay English. */
