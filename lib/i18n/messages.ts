@@ -485,7 +485,7 @@ export const en = {
   'api.methodNotAllowed': "This path does not take {method}; it takes {allowed}.",
   'api.tooManyStreams': "There are as many live status streams as allowed. Poll the payment status once a second instead.",
   'api.shopBusy': "The shop is very busy right now and changed nothing. Send the request again in a moment.",
-  'api.internalError': "Something went wrong in the shop. Nothing was changed by this error; please try again.",
+  'api.internalError': "Something went wrong in the shop. The shop has logged it; please try again in a moment.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -976,7 +976,7 @@ export const sv: Record<MessageKey, string> = {
   'api.methodNotAllowed': "Den här sökvägen tar inte emot {method}; den tar emot {allowed}.",
   'api.tooManyStreams': "Det finns så många direktuppdaterade statusströmmar som tillåts. Fråga efter betalningens status en gång i sekunden i stället.",
   'api.shopBusy': "Butiken har väldigt mycket att göra just nu och ändrade ingenting. Skicka anropet igen om en stund.",
-  'api.internalError': "Något gick fel i butiken. Felet ändrade ingenting; försök igen.",
+  'api.internalError': "Något gick fel i butiken. Butiken har loggat felet; försök igen om en stund.",
 };
 
 /** Swedish sentences for the SEQR result codes a shopper or merchant may meet; others stay English. */
