@@ -47,6 +47,8 @@ test('an https prefix cannot be stretched to another host', () => {
     'http://shop.example/app/', // not https
     'https://shop.example/apple', // under the host but not under /app/
     'https://shop.example/', // the host alone
+    'https://shop.example/app/../admin', // under /app/ as text, not once the dot segments are resolved
+    'https://shop.example/app/%2e%2e/admin',
   ]) {
     assert.equal(keyOf(url, WEB), 'api.returnUrlNotAllowed', url);
   }
