@@ -94,6 +94,32 @@ test(`${DATABASE_KIND}: (d) a return URL outside the allowlist is refused with a
 
 test(`${DATABASE_KIND}: (e) bad input is a 4xx problem with a sentence, never a 500`, { timeout: 60_000 }, () => flow(() => badInput(app)));
 
+test(`${DATABASE_KIND}: every request body's example in the document works against the shop, in the order an app calls them`, { timeout: 60_000 }, () =>
+  flow(async () => {
+    // The ids an example cannot know (the cart's, the order's) are the ones the calls before it made.
+    const order = ['createCart', 'addCartItem', 'updateCartItem', 'setCheckoutDetails', 'createPayment', 'cancelPayment', 'retryPayment'];
+    const withBodies = Object.entries(document.paths).flatMap(([pathName, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => (operation as { requestBody?: unknown }).requestBody)
+        .map(([method, operation]) => ({ pathName, method, operation: operation as typeof operation & { requestBody: { content: Record<string, { example?: unknown }> }; parameters?: { in: string; name: string; schema?: { example?: unknown } }[] } })),
+    );
+    assert.deepEqual(withBodies.map((each) => each.operation.operationId).sort(), [...order].sort(), 'every operation with a body is tried here');
+    const ids: Record<string, string> = {};
+    for (const operationId of order) {
+      const { pathName, method, operation } = withBodies.find((each) => each.operation.operationId === operationId)!;
+      const example = operation.requestBody.content['application/json']?.example;
+      assert.notEqual(example, undefined, `${operationId} has no example`);
+      const body = typeof example === 'object' && example !== null && 'cartId' in example ? { ...example, cartId: ids.cartId } : example;
+      const url = pathName.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? String(operation.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema?.example));
+      const response = await fetch(`${stack.shop.url}/api/v1${url}`, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const answer = (await response.json()) as { id?: string; orderToken?: string };
+      const success = Number(Object.keys(operation.responses).find((status) => Number(status) < 300));
+      assert.equal(response.status, success, `${operationId} with its example ${JSON.stringify(body)}: ${JSON.stringify(answer)}`);
+      if (operationId === 'createCart') ids.cartId = answer.id!;
+      if (operationId === 'createPayment') ids.orderToken = answer.orderToken!;
+    }
+  }));
+
 test('every operation answered, each within its contract, with its success status', () => {
   for (const [pathName, item] of Object.entries(document.paths)) {
     for (const operation of Object.values(item)) {
