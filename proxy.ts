@@ -4,10 +4,12 @@
 //   nonce from the request's Content-Security-Policy header and puts it on its scripts, and the
 //   pay page (Pages Router) reads `x-nonce` for its one inlined script;
 // - a request that changes something and came from another site is refused (lib/http/security-headers.ts);
+// - an app API path with a broken %-escape gets a problem here instead of Next's HTML 400 page;
 // - a server-action body Next could not decode gets a 4xx with a sentence here instead of a bare
 //   500 there (app/action-envelope.ts).
 import { NextResponse, type NextRequest } from 'next/server';
 import { checkActionEnvelope } from './app/action-envelope';
+import { malformedApiPathResponse } from './lib/app-api/problems';
 import { getConfig } from './lib/config';
 import { crossSiteProblem, newNonce, securityHeaders } from './lib/http/security-headers';
 import { builtStylesheetHashes } from './lib/http/stylesheet-hashes';
@@ -48,6 +50,13 @@ export async function proxy(request: NextRequest) {
     const response = new NextResponse(null, { status: 204, headers: { 'cache-control': 'no-store' } });
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;
+  }
+
+  // An app API path Next cannot decode: a problem, not Next's HTML 400 page.
+  const malformed = malformedApiPathResponse(request.nextUrl.pathname, request.headers.get('accept-language'));
+  if (malformed) {
+    for (const [name, value] of Object.entries(headers)) malformed.headers.set(name, value);
+    return malformed;
   }
 
   const crossSite = crossSiteProblem({ method: request.method, pathname: request.nextUrl.pathname, headers: request.headers }, ownOrigins(request, config.publicBaseUrl));

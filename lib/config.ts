@@ -133,6 +133,8 @@ const EnvSchema = z.object({
   SHOP_EMAIL: z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'SHOP_EMAIL must be an e-mail address.' }).default('hej@nordvik.example'),
   SHOP_PHONE: z.string().trim().regex(/^\+?[\d\s()-]{6,20}$/, { error: 'SHOP_PHONE must be a phone number such as +46 8 123 456 78.' }).default('+46 8 123 456 78'),
   APP_RETURN_URL_PREFIXES: optionalText,
+  // Unset: derived from SEQR_TIMEOUT_MS (parseConfig), so it has no default of its own here.
+  IDEMPOTENCY_CLAIM_S: duration('IDEMPOTENCY_CLAIM_S', 's', 5, 3600, 120).removeDefault().optional(),
   TRUST_PROXY_HOPS: z.coerce
     .number({ error: 'TRUST_PROXY_HOPS must be the number of proxies in front of the shop, such as 1, or 0 for none.' })
     .int({ error: 'TRUST_PROXY_HOPS must be a whole number of proxies.' })
@@ -202,6 +204,12 @@ export type Config = {
    * returnUrl): each entry is a prefix the URL must start with. Empty: apps get the web done page only.
    */
   appReturnUrlPrefixes: string[];
+  /**
+   * How long an app API request holds its Idempotency-Key (IDEMPOTENCY_CLAIM_S): a repeat meanwhile
+   * is told to come back (409), and a claim whose process died is taken over once it lapses. Longer
+   * than any request can take (checked against SEQR_TIMEOUT_MS).
+   */
+  idempotencyClaimMs: number;
   mail: {
     /** Where e-mails are sent: SMTP_URL, or the local mail catcher that `npm start` runs. */
     smtpUrl: string;
@@ -230,6 +238,9 @@ export const SANDBOX_TERMINAL_PASSWORD = 'demo-password';
 export const SANDBOX_SOAP_PATH = '/soap/merchant/cashregister-2';
 /** Back-office password of the demo (sandbox mode only; documented in the README). */
 export const DEMO_ADMIN_PASSWORD = 'nordvik-admin';
+
+/** IDEMPOTENCY_CLAIM_S unset: two minutes, or three SEQR deadlines when SEQR_TIMEOUT_MS is above 40 s. */
+export const DEFAULT_IDEMPOTENCY_CLAIM_MS = 2 * 60 * 1000;
 
 /** The demo app's return URLs (sandbox mode only, when APP_RETURN_URL_PREFIXES is unset; README "Apps"). */
 export const DEMO_APP_RETURN_URL_PREFIX = 'nordvik://';
@@ -282,6 +293,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     problems.push(`SHOP_VAT_NR (${e.SHOP_VAT_NR}) must be SE, the ten digits of SHOP_ORG_NR (${e.SHOP_ORG_NR}) and two more, such as SE${e.SHOP_ORG_NR.replace('-', '')}01.`);
   }
   const appReturnUrlPrefixes = e.APP_RETURN_URL_PREFIXES !== undefined ? parseReturnUrlPrefixes(e.APP_RETURN_URL_PREFIXES, problems) : usesSandbox ? [DEMO_APP_RETURN_URL_PREFIX] : [];
+  // createPayment can wait for sendInvoice and then for the settling of an unknown outcome (a status
+  // question and a cancel): a claim that lapsed while its request still runs would let a repeat run it twice.
+  if (e.IDEMPOTENCY_CLAIM_S !== undefined && e.IDEMPOTENCY_CLAIM_S * 1000 < 3 * e.SEQR_TIMEOUT_MS) {
+    problems.push(`IDEMPOTENCY_CLAIM_S (${e.IDEMPOTENCY_CLAIM_S} seconds) must be at least three times SEQR_TIMEOUT_MS (${e.SEQR_TIMEOUT_MS} ms): a request holds its key while it waits for SEQR.`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -319,6 +335,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     sessionSecret: e.SESSION_SECRET,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     appReturnUrlPrefixes,
+    idempotencyClaimMs: e.IDEMPOTENCY_CLAIM_S !== undefined ? e.IDEMPOTENCY_CLAIM_S * 1000 : Math.max(DEFAULT_IDEMPOTENCY_CLAIM_MS, 3 * e.SEQR_TIMEOUT_MS),
     mail: {
       smtpUrl: e.SMTP_URL ?? `smtp://localhost:${e.MAIL_CATCHER_SMTP_PORT}`,
       from: e.MAIL_FROM,

@@ -31,7 +31,7 @@ const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'simulation', command: [process.execPath, '--import', 'tsx', '--test', 'tests/simulation/simulation.test.ts'] },
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
   // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
-  { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts'], postgres: true },
+  { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts', 'tests/multi-instance/app-api.test.ts'], postgres: true },
   // Attacks replayed against the production build (issue 12, SECURITY.md), on both databases.
   { name: 'security (PGlite)', command: ['npm', 'run', '--silent', 'test:security'] },
   { name: 'security (PostgreSQL)', command: ['npm', 'run', '--silent', 'test:security'], postgres: true },

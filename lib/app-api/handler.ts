@@ -23,19 +23,30 @@ export type ApiInput<O extends Operation> = {
   request: Request;
 };
 
-/** The use case's answer: the success body (its status is the operation's), or a stream response. */
-export type ApiResult = { body: unknown; headers?: Record<string, string> } | { response: Response };
+/**
+ * The use case's answer: the success body (its status is the operation's), or a stream response.
+ * `keep: false`: not kept for the request's Idempotency-Key (a repeat runs again).
+ */
+export type ApiResult = { body: unknown; headers?: Record<string, string>; keep?: false } | { response: Response };
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 const noStore = { 'cache-control': 'no-store' };
 
-/** zod's messages (a field missing or of the wrong kind) in the request's language; English is zod's own. */
-const zodMessages: Partial<Record<Locale, { error: z.core.$ZodErrorMap }>> = { sv: { error: z.locales.sv().localeError } };
+/** zod's own sentences in the request's language (the schemas carry no messages of their own). */
+const zodLocales: Record<Locale, z.core.$ZodConfig> = { en: z.locales.en(), sv: z.locales.sv() };
 
-/** A field problem's pointer and sentence. */
+function parseIn<S extends z.ZodType>(schema: S, value: unknown, locale: Locale) {
+  return schema.safeParse(value, { error: zodLocales[locale].localeError });
+}
+
+const pointerOf = (path: readonly PropertyKey[]) => `/${path.map((part) => String(part).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+
+/** A field problem's pointer and sentence; a field the schema does not have is named by its own pointer. */
 function fieldErrors(error: z.ZodError): NonNullable<ProblemDto['errors']> {
-  return error.issues.map((issue) => ({ pointer: `/${issue.path.map((part) => String(part).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`, detail: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ pointer: pointerOf([...issue.path, key]), detail: issue.message })) : [{ pointer: pointerOf(issue.path), detail: issue.message }],
+  );
 }
 
 function invalidRequest(errors: NonNullable<ProblemDto['errors']>): ApiProblem {
@@ -60,17 +71,17 @@ async function readJsonBody(request: Request, operation: Operation, locale: Loca
   } catch {
     throw invalidRequest([{ pointer: '/', detail: locale === 'sv' ? 'innehållet är inte JSON' : 'the body is not JSON' }]);
   }
-  const parsed = operation.body.schema.safeParse(json, zodMessages[locale]);
+  const parsed = parseIn(operation.body.schema, json, locale);
   if (!parsed.success) throw invalidRequest(fieldErrors(parsed.error));
   return { value: parsed.data, text };
 }
 
-function parseParams(schema: z.ZodObject | undefined, raw: Record<string, unknown>, locale: Locale): unknown {
+function parseParams(schema: z.ZodObject | undefined, raw: Record<string, unknown>, locale: Locale, where: 'path' | 'query'): unknown {
   if (!schema) return undefined;
-  const parsed = schema.safeParse(raw, zodMessages[locale]);
+  const parsed = parseIn(schema, raw, locale);
   if (parsed.success) return parsed.data;
   const name = String(parsed.error.issues[0]?.path[0] ?? 'parameter');
-  throw new ApiProblem('invalid-parameter', { key: 'api.invalidParameter', params: { name } }, { errors: fieldErrors(parsed.error) });
+  throw new ApiProblem('invalid-parameter', { key: where === 'path' ? 'api.invalidParameter' : 'api.invalidQueryParameter', params: { name } }, { errors: fieldErrors(parsed.error) });
 }
 
 function jsonAnswer(status: number, body: unknown, locale: Locale, headers: Record<string, string> = {}): KeptResponse {
@@ -91,8 +102,8 @@ export function apiRoute<O extends Operation>(operation: O, useCase: (input: Api
     const send = (answer: KeptResponse & { replayed?: boolean }) =>
       new Response(answer.body, { status: answer.status, headers: { ...answer.headers, ...noStore, ...(answer.replayed ? { 'idempotent-replayed': 'true' } : {}) } });
     try {
-      const params = parseParams(operation.params, await context.params, locale);
-      const query = parseParams(operation.query, Object.fromEntries(new URL(request.url).searchParams), locale);
+      const params = parseParams(operation.params, await context.params, locale, 'path');
+      const query = parseParams(operation.query, Object.fromEntries(new URL(request.url).searchParams), locale, 'query');
       const body = await readJsonBody(request, operation, locale);
       const run = async (): Promise<KeptResponse | Response> => {
         try {
@@ -101,7 +112,7 @@ export function apiRoute<O extends Operation>(operation: O, useCase: (input: Api
           // The answer must be what the contract says: a route that disagrees with its schema fails loudly here.
           const checked = operation.success.schema.safeParse(result.body);
           if (!checked.success) throw new Error(`${operation.operationId} answered outside its schema: ${checked.error.message}`);
-          return jsonAnswer(operation.success.status, result.body, locale, result.headers);
+          return { ...jsonAnswer(operation.success.status, result.body, locale, result.headers), ...(result.keep === false ? { keep: false as const } : {}) };
         } catch (error) {
           if (isApiProblem(error)) return problemAnswer(error, locale, instance);
           if (isBusy(error)) return problemAnswer(new ApiProblem('shop-busy'), locale, instance);

@@ -4,14 +4,16 @@
 // claimed by a row without a response; a repeat meanwhile is told to come back. A claim whose
 // process died is taken over once it lapses.
 import { createHash } from 'node:crypto';
+import { getConfig } from '../config';
 import { getDb } from '../db';
 import { ApiProblem } from './problems';
 
-/** An answer as it is kept and replayed. */
-export type KeptResponse = { status: number; body: string; headers: Record<string, string> };
+/**
+ * An answer as it is kept and replayed. `keep: false`: not kept, as a 5xx is not (SEQR could not be
+ * reached, so nothing happened there): the key is released and a repeat runs again.
+ */
+export type KeptResponse = { status: number; body: string; headers: Record<string, string>; keep?: false };
 
-/** Longer than any request can take (SEQR's deadline, the settling of an unknown outcome). */
-const CLAIM_MS = 2 * 60 * 1000;
 /** Keys are kept a day, as Stripe keeps them. */
 export const KEEP_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 1000;
@@ -35,16 +37,18 @@ async function purgeOldKeys(now: number): Promise<void> {
 
 /**
  * Run `work` once per key. Answers of 5xx are not kept (nothing was done, or the outcome is for
- * the shop to settle): the key is released, and a repeat runs again.
+ * the shop to settle), nor those marked `keep: false`: the key is released, and a repeat runs again.
  */
 export async function oncePerKey(key: string | null, fingerprint: string, work: () => Promise<KeptResponse>): Promise<KeptResponse & { replayed: boolean }> {
   if (key === null) return { ...(await work()), replayed: false };
   if (!KEY.test(key)) throw new ApiProblem('invalid-idempotency-key');
   const db = getDb();
+  // Longer than any request can take (SEQR's deadline, the settling of an unknown outcome): IDEMPOTENCY_CLAIM_S.
+  const claimMs = getConfig().idempotencyClaimMs;
   const now = Date.now();
   await purgeOldKeys(now);
   const claimed = await db.idempotencyRecord
-    .create({ data: { key, fingerprint, lockedUntil: new Date(now + CLAIM_MS) }, select: { key: true } })
+    .create({ data: { key, fingerprint, lockedUntil: new Date(now + claimMs) }, select: { key: true } })
     .then(() => true)
     .catch((error: unknown) => {
       if (isUniqueViolation(error)) return false;
@@ -60,7 +64,7 @@ export async function oncePerKey(key: string | null, fingerprint: string, work: 
     }
     const lapsed = kept.lockedUntil.getTime() <= now;
     // A lapsed claim belongs to a process that died mid-request: take it over (compare-and-set, so one taker).
-    const taken = lapsed && (await db.idempotencyRecord.updateMany({ where: { key, responseStatus: null, lockedUntil: kept.lockedUntil }, data: { lockedUntil: new Date(now + CLAIM_MS) } })).count === 1;
+    const taken = lapsed && (await db.idempotencyRecord.updateMany({ where: { key, responseStatus: null, lockedUntil: kept.lockedUntil }, data: { lockedUntil: new Date(now + claimMs) } })).count === 1;
     if (!taken) throw new ApiProblem('idempotency-key-in-use', undefined, { retryAfterS: 1 });
   }
   let response: KeptResponse;
@@ -70,7 +74,8 @@ export async function oncePerKey(key: string | null, fingerprint: string, work: 
     await db.idempotencyRecord.deleteMany({ where: { key, responseStatus: null } });
     throw error;
   }
-  if (response.status >= 500) await db.idempotencyRecord.deleteMany({ where: { key, responseStatus: null } });
+  if (response.status >= 500 || response.keep === false) await db.idempotencyRecord.deleteMany({ where: { key, responseStatus: null } });
   else await db.idempotencyRecord.updateMany({ where: { key, responseStatus: null }, data: { responseStatus: response.status, responseBody: JSON.stringify({ headers: response.headers, body: response.body }) } });
-  return { ...response, replayed: false };
+  const { keep: _keep, ...answer } = response;
+  return { ...answer, replayed: false };
 }

@@ -13,7 +13,7 @@ const DESCRIPTION = `The shop's backend for native apps, as SEQR's in-app guide 
 
 **The flow.** listProducts → createCart → addCartItem … → setCheckoutDetails → createPayment (with your app's \`returnUrl\`) → open \`attempt.appLink\` → the SEQR app returns to \`returnUrl\` → getPaymentState with \`final=true\` → getReceipt. While the shopper is in the SEQR app, follow the payment with streamPaymentState (or poll getPaymentState once a second). An invoice that ended unpaid (expired, cancelled, failed) gets a new one with retryPayment.
 
-**Idempotency.** Every POST takes an \`Idempotency-Key\` header (a UUID per intended request). A repeat with the same key gets the first answer again (with \`Idempotent-Replayed: true\`) and changes nothing, on any shop instance, for 24 hours. The same key with another request is refused (422). PUT, PATCH and DELETE are idempotent by themselves.
+**Idempotency.** Every POST takes an \`Idempotency-Key\` header (a UUID per intended request). A repeat with the same key gets the first answer again (with \`Idempotent-Replayed: true\`) and changes nothing, on any shop instance, for 24 hours. The same key with another request is refused (422). Answers of 5xx, and a createPayment or retryPayment answer given because SEQR could not be reached, are not kept: a repeat runs again. PUT, PATCH and DELETE are idempotent by themselves.
 
 **Errors** are \`application/problem+json\` (RFC 9457): \`type\` is stable (listed below under "Problems"), \`title\` is English, \`detail\` is a sentence in the \`Accept-Language\` language (Swedish or English; English otherwise). Bad input is always a 4xx with a sentence.
 

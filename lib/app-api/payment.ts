@@ -23,7 +23,15 @@ async function stateOf(token: string, locale: Locale, final = false): Promise<Pa
   return paymentStateDto(await orderOrProblem(token), locale, final);
 }
 
-export async function createPaymentForApp(input: { cartId: string; returnUrl?: string }, locale: Locale): Promise<PaymentStateDto> {
+/**
+ * The payment, and whether its answer may be kept for the request's Idempotency-Key: not when SEQR
+ * could not be reached or did not answer (the attempt ended FAILED, or is being settled), since
+ * then nothing happened at SEQR and a repeat with the same key must try again, as a 5xx would.
+ * A refusal by SEQR is its answer, and is kept (retryPayment tries again).
+ */
+export type PaymentAnswer = { payment: PaymentStateDto; keep: boolean };
+
+export async function createPaymentForApp(input: { cartId: string; returnUrl?: string }, locale: Locale): Promise<PaymentAnswer> {
   const cart = await openCartOrProblem(input.cartId, locale);
   if (cart.lines.length === 0) throw new ApiProblem('cart-empty');
   const details = await savedCheckoutDetails(cart.id);
@@ -42,7 +50,7 @@ export async function createPaymentForApp(input: { cartId: string; returnUrl?: s
       throw new ApiProblem('out-of-stock', shortageMessage(result.shortage));
     default:
       // Issued, or refused / not answered by SEQR: the order exists either way, and its state says which.
-      return stateOf(result.token, locale);
+      return { payment: await stateOf(result.token, locale), keep: result.start.kind !== 'unavailable' };
   }
 }
 
@@ -54,7 +62,7 @@ export async function paymentStateForApp(token: string, locale: Locale, final: b
   return paymentStateDto(order, locale, true);
 }
 
-export async function retryPaymentForApp(token: string, locale: Locale): Promise<PaymentStateDto> {
+export async function retryPaymentForApp(token: string, locale: Locale): Promise<PaymentAnswer> {
   const order = await orderOrProblem(token);
   if (!canRetry(order)) throw new ApiProblem('payment-not-retryable', undefined, { payment: paymentStateDto(order, locale, false) });
   const result = await retryPayment(token);
@@ -62,7 +70,7 @@ export async function retryPaymentForApp(token: string, locale: Locale): Promise
   if (result.kind === 'empty-cart') throw new ApiProblem('cart-empty', undefined, { payment: await stateOf(token, locale) });
   if (result.kind === 'out-of-stock') throw new ApiProblem('out-of-stock', shortageMessage(result.shortage), { payment: await stateOf(token, locale) });
   if (result.kind === 'not-payable') throw new ApiProblem('payment-not-retryable', undefined, { payment: await stateOf(token, locale) });
-  return stateOf(token, locale);
+  return { payment: await stateOf(token, locale), keep: result.kind !== 'unavailable' };
 }
 
 export async function cancelPaymentForApp(token: string, locale: Locale): Promise<PaymentStateDto> {

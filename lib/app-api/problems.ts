@@ -1,6 +1,6 @@
 // The app API's errors, one stable type each (RFC 9457 application/problem+json). The title is
 // English and fixed; the detail is a sentence in the request's language (Accept-Language).
-import { translateMessage, type Locale, type Message } from '../i18n';
+import { resolveLocale, translateMessage, type Locale, type Message } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import type { PaymentStateDto, ProblemDto } from './schemas';
 
@@ -87,4 +87,19 @@ export function problemResponse(problem: ApiProblem, locale: Locale, instance?: 
       ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
     },
   });
+}
+
+/**
+ * A path under /api/v1 with a broken %-escape (%ZZ, a cut UTF-8 sequence) never reaches a route:
+ * Next answers it with its HTML 400 page while decoding the path's parameters. proxy.ts, which runs
+ * first, answers it with this problem instead (null: the path decodes).
+ */
+export function malformedApiPathResponse(pathname: string, acceptLanguage: string | null): Response | null {
+  if (!pathname.startsWith('/api/v1/')) return null;
+  try {
+    decodeURIComponent(pathname);
+    return null;
+  } catch {
+    return problemResponse(new ApiProblem('invalid-parameter', { key: 'api.malformedPath' }), resolveLocale(undefined, acceptLanguage), pathname);
+  }
 }

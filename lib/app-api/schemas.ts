@@ -1,6 +1,8 @@
 // The app API's request and response shapes: zod schemas that validate every request and every
 // answer, and from which the OpenAPI document is generated (openapi.ts). `id` makes a schema a named
-// component; `example` values are real: they work against `npm start` (README "Apps").
+// component; `example` values are real: they work against `npm start` (README "Apps"). Request
+// bodies are strict: a field the operation does not have (a typo such as `returnURL`) is a 400 that
+// names it, not silently dropped.
 import 'zod-openapi';
 import { z } from 'zod';
 import { MAX_LINE_QUANTITY } from '../cart/totals';
@@ -54,7 +56,7 @@ export const CartItem = z
 export const ShippingMethod = z.enum(SHIPPING_METHODS).meta({ id: 'ShippingMethod', description: 'PICKUP_POINT: 49 kr. HOME_DELIVERY: 99 kr. Both include 25 % VAT.', example: 'PICKUP_POINT' });
 
 export const CheckoutDetailsInput = z
-  .object({
+  .strictObject({
     name: z.string().meta({ description: 'Full name, 2–100 characters.', example: 'Anna Svensson' }),
     email: z.string().meta({ description: 'Where the receipt and delivery e-mails go.', example: 'anna@example.se' }),
     phone: z.string().meta({ description: 'Swedish (070-123 45 67) or international (+46 70 123 45 67).', example: '070-123 45 67' }),
@@ -99,22 +101,22 @@ export const Cart = z
   .meta({ id: 'Cart' });
 
 export const CartItemInput = z
-  .object({
+  .strictObject({
     slug: Slug,
     quantity: z.int().min(1).max(MAX_LINE_QUANTITY).meta({ example: 2 }),
   })
   .meta({ id: 'CartItemInput', example: { slug: 'linen-tea-towel', quantity: 2 } });
 
 export const CreateCartInput = z
-  .object({ items: z.array(CartItemInput).max(50).optional().meta({ description: 'Items to start the cart with (each as addCartItem adds it).' }) })
+  .strictObject({ items: z.array(CartItemInput).max(50).optional().meta({ description: 'Items to start the cart with (each as addCartItem adds it).' }) })
   .meta({ id: 'CreateCartInput', example: { items: [{ slug: 'linen-tea-towel', quantity: 2 }] } });
 
 export const CartItemQuantityInput = z
-  .object({ quantity: z.int().min(0).max(MAX_LINE_QUANTITY).meta({ description: 'The new quantity; 0 removes the item.', example: 3 }) })
+  .strictObject({ quantity: z.int().min(0).max(MAX_LINE_QUANTITY).meta({ description: 'The new quantity; 0 removes the item.', example: 3 }) })
   .meta({ id: 'CartItemQuantityInput', example: { quantity: 3 } });
 
 export const CreatePaymentInput = z
-  .object({
+  .strictObject({
     cartId: CartId,
     returnUrl: z
       .string()
@@ -128,7 +130,7 @@ export const CreatePaymentInput = z
   })
   .meta({ id: 'CreatePaymentInput', example: { cartId: EXAMPLE_CART_ID, returnUrl: 'nordvik://orders/{orderToken}' } });
 
-export const EmptyInput = z.object({}).meta({ id: 'EmptyInput', description: 'No fields: send {} or no body.', example: {} });
+export const EmptyInput = z.strictObject({}).meta({ id: 'EmptyInput', description: 'No fields: send {} or no body.', example: {} });
 
 export const AttemptStatus = z.enum(['CREATED', 'ISSUED', 'PAID', 'EXPIRED', 'CANCELED', 'FAILED']).meta({
   id: 'AttemptStatus',

@@ -109,8 +109,8 @@ export async function cartItemCount(cookieValue: string | undefined, db: DbClien
   return lines.reduce((sum, line) => sum + line.quantity, 0);
 }
 
-async function requireProduct(slug: unknown): Promise<Product> {
-  const product = typeof slug === 'string' ? await findProductBySlug(slug) : null;
+async function requireProduct(slug: unknown, locale?: Locale): Promise<Product> {
+  const product = typeof slug === 'string' ? await findProductBySlug(slug, locale) : null;
   if (!product) throw new CartInputError('error.productMissing');
   return product;
 }
@@ -148,29 +148,34 @@ export async function discardNewCart(cartId: string, db: DbClient = getDb()): Pr
  * shopper's language, kept on the cart (its order's lines are named in it).
  */
 export async function addToCart(cookieValue: string | undefined, input: { slug: unknown; quantity: unknown }, locale?: Locale, options: { create?: boolean } = {}): Promise<string> {
-  const product = await requireProduct(input.slug);
+  const product = await requireProduct(input.slug, locale);
   const quantity = parseQuantity(input.quantity);
   const cartId = await openCartId(cookieValue, options.create ?? true);
-  const db = getDb();
-  const existing = await db.cartLine.findUnique({
-    where: { cartId_productId: { cartId, productId: product.id } },
-    select: { quantity: true },
+  // One add to a cart at a time: the cart row is locked (until the commit) before its line is read,
+  // so adds that arrive together cannot each pass the checks below and together exceed them (a line
+  // over MAX_LINE_QUANTITY is a cart no page or app answer can show).
+  await getDb().$transaction(async (db) => {
+    const { count } = await db.cart.updateMany({ where: { id: cartId, status: 'OPEN' }, data: { updatedAt: new Date(), ...(locale ? { locale } : {}) } });
+    if (count !== 1) throw new CartInputError('error.cartMissing');
+    const existing = await db.cartLine.findUnique({
+      where: { cartId_productId: { cartId, productId: product.id } },
+      select: { quantity: true },
+    });
+    if ((existing?.quantity ?? 0) + quantity > MAX_LINE_QUANTITY) {
+      throw new CartInputError('error.lineMax', { max: MAX_LINE_QUANTITY, name: product.name });
+    }
+    // More than is in stock is refused here already (checkout's reservation is what guarantees it).
+    const level = (await stockLevels([product.id], { cartId, db })).get(product.id);
+    if (level && (existing?.quantity ?? 0) + quantity > level.available) {
+      const message = shortageMessage({ name: product.name, available: level.available });
+      throw new CartInputError(message.key as MessageKey, message.params);
+    }
+    await db.cartLine.upsert({
+      where: { cartId_productId: { cartId, productId: product.id } },
+      create: { cartId, productId: product.id, quantity },
+      update: { quantity: { increment: quantity } },
+    });
   });
-  if ((existing?.quantity ?? 0) + quantity > MAX_LINE_QUANTITY) {
-    throw new CartInputError('error.lineMax', { max: MAX_LINE_QUANTITY, name: product.name });
-  }
-  // More than is in stock is refused here already (checkout's reservation is what guarantees it).
-  const level = (await stockLevels([product.id], { cartId, db })).get(product.id);
-  if (level && (existing?.quantity ?? 0) + quantity > level.available) {
-    const message = shortageMessage({ name: product.name, available: level.available });
-    throw new CartInputError(message.key as MessageKey, message.params);
-  }
-  await db.cartLine.upsert({
-    where: { cartId_productId: { cartId, productId: product.id } },
-    create: { cartId, productId: product.id, quantity },
-    update: { quantity: { increment: quantity } },
-  });
-  await db.cart.updateMany({ where: { id: cartId }, data: { updatedAt: new Date(), ...(locale ? { locale } : {}) } });
   return cartId;
 }
 

@@ -67,6 +67,14 @@ test('durations are whole numbers within bounds, with sentences', () => {
   assert.throws(() => parseConfig({ ADMIN_PASSWORD: 'short' }), /ADMIN_PASSWORD must be at least 8 characters long\./);
 });
 
+test('IDEMPOTENCY_CLAIM_S: two minutes by default (three SEQR deadlines when those are longer), and never shorter than a request waiting for SEQR', () => {
+  assert.equal(parseConfig({}).idempotencyClaimMs, 120_000);
+  assert.equal(parseConfig({ SEQR_TIMEOUT_MS: '60000' }).idempotencyClaimMs, 180_000);
+  assert.equal(parseConfig({ IDEMPOTENCY_CLAIM_S: '12', SEQR_TIMEOUT_MS: '3000' }).idempotencyClaimMs, 12_000);
+  assert.throws(() => parseConfig({ IDEMPOTENCY_CLAIM_S: '12' }), /IDEMPOTENCY_CLAIM_S \(12 seconds\) must be at least three times SEQR_TIMEOUT_MS \(10000 ms\)/);
+  assert.throws(() => parseConfig({ IDEMPOTENCY_CLAIM_S: '2' }), /IDEMPOTENCY_CLAIM_S must be at least 5 seconds\./);
+});
+
 test('reseller credentials: a separate user id, or the combined resellerId/userId form without one', () => {
   assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'shop-reseller', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'shop-reseller', userId: '9900', password: 'secret' });
   assert.deepEqual(parseConfig({ SEQR_RESELLER_ID: 'shop-reseller', SEQR_RESELLER_USER_ID: '42', SEQR_RESELLER_PASSWORD: 'secret' }).seqr.reseller, { id: 'shop-reseller', userId: '42', password: 'secret' });

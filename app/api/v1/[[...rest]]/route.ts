@@ -1,4 +1,4 @@
-// Any other path under /api/v1: a problem that points at the contract, not the shop's HTML 404.
+// /api/v1 itself and any other path under it: a problem that points at the contract, not the shop's HTML 404.
 import { resolveLocale } from '@/lib/i18n';
 import { ApiProblem, problemResponse } from '@/lib/app-api/problems';
 
