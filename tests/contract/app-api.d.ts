@@ -159,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Order the cart and issue its SEQR invoice
-         * @description Makes the order from the cart (catalog prices now, the checkout details) and calls SEQR sendInvoice. Open `attempt.appLink` to pay in the SEQR app on this phone, or show `attempt.invoiceQRCode` as a QR code. The SEQR app then opens `returnUrl`; ask getPaymentState with final=true there. If SEQR refused or did not answer, the attempt says so (FAILED, `message`) and retryPayment tries again. A cart with an open invoice gets that invoice (brought up to date).
+         * @description Makes the order from the cart (catalog prices now, the checkout details) and calls SEQR sendInvoice. Open `attempt.appLink` to pay in the SEQR app on this phone, or show `attempt.invoiceQRCode` as a QR code. The SEQR app then opens `returnUrl`; ask getPaymentState with final=true there. If SEQR refused or did not answer, the attempt says so (FAILED, `message`) and retryPayment tries again. An answer given because SEQR could not be reached is not kept for the Idempotency-Key: repeating the request tries SEQR again. A cart with an open invoice gets that invoice (brought up to date).
          */
         post: operations["createPayment"];
         delete?: never;
