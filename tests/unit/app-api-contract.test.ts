@@ -100,7 +100,7 @@ function apiRouteFiles(dir = API_DIR): RouteFile[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry): RouteFile[] => {
     const relative = `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
-      if (entry.name.startsWith('[...') || (dir === API_DIR && (entry.name === 'openapi.json' || entry.name === 'docs'))) return [];
+      if (/^\[\[?\.\.\./.test(entry.name) || (dir === API_DIR && (entry.name === 'openapi.json' || entry.name === 'docs'))) return [];
       return apiRouteFiles(relative);
     }
     return entry.name === 'route.ts' ? [{ file: relative, source: fs.readFileSync(path.join(ROOT, relative), 'utf8') }] : [];
@@ -200,5 +200,5 @@ test('route folders become OpenAPI paths', () => {
   assert.equal(openApiPathOf('app/api/v1/products/route.ts'), '/products');
   assert.equal(openApiPathOf('app/api/v1/carts/[cartId]/items/[slug]/route.ts'), '/carts/{cartId}/items/{slug}');
   const found = apiRouteFiles().map((route) => route.file);
-  assert.ok(!found.some((file) => file.includes('[...rest]') || file.includes('openapi.json') || file.includes('/docs/')), 'the catch-all, the document and the reference page are not operations');
+  assert.ok(!found.some((file) => file.includes('...rest]') || file.includes('openapi.json') || file.includes('/docs/')), 'the catch-all, the document and the reference page are not operations');
 });
