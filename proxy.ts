@@ -9,7 +9,7 @@
 //   500 there (app/action-envelope.ts).
 import { NextResponse, type NextRequest } from 'next/server';
 import { checkActionEnvelope } from './app/action-envelope';
-import { malformedApiPathResponse } from './lib/app-api/problems';
+import { crossSiteApiResponse, malformedApiPathResponse } from './lib/app-api/problems';
 import { getConfig } from './lib/config';
 import { crossSiteProblem, newNonce, securityHeaders } from './lib/http/security-headers';
 import { builtStylesheetHashes } from './lib/http/stylesheet-hashes';
@@ -60,7 +60,13 @@ export async function proxy(request: NextRequest) {
   }
 
   const crossSite = crossSiteProblem({ method: request.method, pathname: request.nextUrl.pathname, headers: request.headers }, ownOrigins(request, config.publicBaseUrl));
-  if (crossSite) return answer(403, crossSite);
+  if (crossSite) {
+    // The app API answers in its own form (problem+json); the shop's other routes as before.
+    const problem = crossSiteApiResponse(request.nextUrl.pathname, request.headers.get('accept-language'));
+    if (!problem) return answer(403, crossSite);
+    for (const [name, value] of Object.entries(headers)) problem.headers.set(name, value);
+    return problem;
+  }
   if (request.method === 'POST' && request.headers.has('next-action')) {
     const problem = await checkActionEnvelope(request.clone());
     if (problem) return answer(problem.status, problem.message);

@@ -26,7 +26,7 @@ const cartParams = z.object({ cartId: S.CartId });
 const itemParams = z.object({ cartId: S.CartId, slug: S.Slug });
 const orderParams = z.object({ orderToken: S.OrderToken });
 const parameterProblems: ProblemType[] = ['invalid-parameter'];
-const bodyProblems: ProblemType[] = ['invalid-request', 'unsupported-media-type', 'body-too-large'];
+const bodyProblems: ProblemType[] = ['invalid-request', 'unsupported-media-type', 'body-too-large', 'cross-site-request'];
 const postProblems: ProblemType[] = [...bodyProblems, 'invalid-idempotency-key', 'idempotency-key-reused', 'idempotency-key-in-use'];
 
 const define = <const O extends Operation>(operation: O) => operation;
@@ -108,7 +108,7 @@ export const operations = {
     description: 'Removes the product from the cart. Removing one that is not there is not an error.',
     params: itemParams,
     success: { status: 200, description: 'The cart after the change.', schema: S.Cart },
-    problems: [...parameterProblems, 'cart-not-found', 'cart-closed'],
+    problems: [...parameterProblems, 'cart-not-found', 'cart-closed', 'cross-site-request'],
   }),
   setCheckoutDetails: define({
     operationId: 'setCheckoutDetails',

@@ -15,6 +15,7 @@ export const PROBLEMS = {
   'invalid-idempotency-key': { status: 400, title: 'Invalid Idempotency-Key', key: 'api.invalidIdempotencyKey', about: 'An Idempotency-Key is 1–255 visible ASCII characters; a UUID is best.' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused', key: 'api.idempotencyKeyReused', about: 'This key was used for another request (another path or body). Use a new key for a new request.' },
   'idempotency-key-in-use': { status: 409, title: 'Request with this key in progress', key: 'api.idempotencyKeyInUse', about: 'A request with this key is still being handled. Send it again after Retry-After seconds to get its answer.' },
+  'cross-site-request': { status: 403, title: 'Cross-site request', key: 'api.crossSiteRequest', about: 'A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop\'s own pages only.' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', key: 'api.methodNotAllowed', about: 'The path exists, but not with this method. Allow lists the methods it has.' },
   'unknown-endpoint': { status: 404, title: 'Unknown endpoint', key: 'api.unknownEndpoint', about: 'No operation has this path; see /api/v1/openapi.json.' },
   'product-not-found': { status: 404, title: 'Product not found', key: 'api.productNotFound', about: 'No product on sale has this slug.' },
@@ -102,4 +103,10 @@ export function malformedApiPathResponse(pathname: string, acceptLanguage: strin
   } catch {
     return problemResponse(new ApiProblem('invalid-parameter', { key: 'api.malformedPath' }), resolveLocale(undefined, acceptLanguage), pathname);
   }
+}
+
+/** A change to the app API sent by a web page of another site (proxy.ts refuses it): as a problem. */
+export function crossSiteApiResponse(pathname: string, acceptLanguage: string | null): Response | null {
+  if (!pathname.startsWith('/api/v1/')) return null;
+  return problemResponse(new ApiProblem('cross-site-request'), resolveLocale(undefined, acceptLanguage), pathname);
 }

@@ -760,6 +760,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `/api/v1/docs#problem-product-not-found`: No product on sale has this slug. */
             404: {
                 headers: {
@@ -939,6 +948,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /**
              * @description `/api/v1/docs#problem-cart-not-found`: There is no cart with this id.
              *
@@ -1053,6 +1071,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `/api/v1/docs#problem-cart-not-found`: There is no cart with this id. */
             404: {
                 headers: {
@@ -1123,6 +1150,15 @@ export interface operations {
              *     `/api/v1/docs#problem-invalid-request`: The body is not JSON, or a field is missing or of the wrong kind. `errors` names each field.
              */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1242,6 +1278,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `/api/v1/docs#problem-cart-not-found`: There is no cart with this id. */
             404: {
                 headers: {
@@ -1339,6 +1384,15 @@ export interface operations {
              *     `/api/v1/docs#problem-invalid-idempotency-key`: An Idempotency-Key is 1–255 visible ASCII characters; a UUID is best.
              */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1602,6 +1656,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `/api/v1/docs#problem-order-not-found`: There is no order with this token. */
             404: {
                 headers: {
@@ -1707,6 +1770,15 @@ export interface operations {
              *     `/api/v1/docs#problem-invalid-idempotency-key`: An Idempotency-Key is 1–255 visible ASCII characters; a UUID is best.
              */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `/api/v1/docs#problem-cross-site-request`: A web page of another site sent this change; the API takes changes from apps (which send no Origin) and the shop's own pages only. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
