@@ -3,7 +3,7 @@
 // operation's response schema, and every failure is an application/problem+json answer in the
 // request's language. A route file is then one line: `export const GET = apiRoute(op, useCase)`.
 import { z } from 'zod';
-import { resolveLocale, translator, type Locale } from '../i18n';
+import { resolveLocale, type Locale } from '../i18n';
 import { readBodyText } from '../http/read-body';
 import { oncePerKey, requestFingerprint, type KeptResponse } from './idempotency';
 import type { Operation } from './operations';
@@ -124,7 +124,9 @@ export function apiRoute<O extends Operation>(operation: O, useCase: (input: Api
         return answer instanceof Response ? answer : send(answer);
       }
       const key = request.headers.get('idempotency-key');
-      const answer = await oncePerKey(key, requestFingerprint('POST', instance, body.text), async () => {
+      // The request as parsed (zod's output has the schema's key order), so a client that re-encodes
+      // its JSON with other spacing or key order still repeats the same request.
+      const answer = await oncePerKey(key, requestFingerprint('POST', instance, JSON.stringify(body.value ?? null)), async () => {
         const result = await run();
         if (result instanceof Response) throw new Error(`${operation.operationId}: a POST cannot answer with a stream`);
         return result;
@@ -137,9 +139,6 @@ export function apiRoute<O extends Operation>(operation: O, useCase: (input: Api
     }
   };
 }
-
-/** The sentence of a message key in the request's language (use cases' field errors). */
-export const sentence = (locale: Locale) => translator(locale);
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type HttpMethod = (typeof METHODS)[number];

@@ -418,6 +418,10 @@ test(`${DATABASE_KIND}: Idempotency-Key basics: a replay is the first answer, an
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.equal(again.text, first.text, 'the first answer, byte for byte');
   assert.equal(again.headers.get('location'), first.headers.get('location'));
+  // The same request encoded another way (spacing, key order) is still the same request.
+  const reencoded = await api.call('POST', '/api/v1/carts', { raw: '{ "items" : [ { "quantity": 1, "slug": "fika-cookbook" } ] }', key });
+  assert.equal(reencoded.headers.get('idempotent-replayed'), 'true');
+  assert.equal(reencoded.text, first.text);
   await assertProblemInBoth(api, 'POST', '/api/v1/carts', { body: { items: [{ slug: 'fika-cookbook', quantity: 2 }] }, key }, 422, 'idempotency-key-reused', 'another body');
   await assertProblemInBoth(api, 'POST', `/api/v1/carts/${first.json.id}/items`, { body: { items: [{ slug: 'fika-cookbook', quantity: 1 }] }, key }, 400, 'invalid-request', 'a bad body is refused before the key is looked at');
   await assertProblemInBoth(api, 'POST', `/api/v1/carts/${first.json.id}/items`, { body: { slug: 'fika-cookbook', quantity: 1 }, key }, 422, 'idempotency-key-reused', 'another path');
