@@ -80,7 +80,8 @@ const schemaAnchor = (name: string) => `schema-${name}`;
 const problemAnchor = (type: string) => `problem-${type}`;
 const tagAnchor = (name: string) => `tag-${name}`;
 
-const pretty = (value: unknown) => `<pre><code>${escapeHtml(JSON.stringify(value, null, 2))}</code></pre>`;
+// Focusable (tabindex 0, named): a region that scrolls sideways on a phone must be reachable by keyboard.
+const pretty = (value: unknown) => `<pre tabindex="0" aria-label="Example"><code>${escapeHtml(JSON.stringify(value, null, 2))}</code></pre>`;
 
 /** A boolean schema as an object: true allows anything (no constraints), false nothing at all. */
 const asObject = (schema: Schema | undefined): SchemaObject => (typeof schema === 'object' ? schema : schema === false ? { type: 'nothing' } : {});
@@ -249,7 +250,7 @@ class Renderer {
         '</tr>',
       ].join('');
     });
-    return `<h4>Parameters</h4><div class="scroll"><table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Description</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+    return `<h4>Parameters</h4><div class="scroll" tabindex="0" role="region" aria-label="Parameters"><table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Description</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
   }
 
   /** The body's schema resolved and listed field by field (named parts too), and its example. */

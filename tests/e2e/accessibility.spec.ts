@@ -77,6 +77,7 @@ export const PAGES: PageCase[] = [
   { name: 'right of withdrawal', path: '/withdrawal' },
   { name: 'not found', path: '/products/no-such-thing', status: 404 },
   { name: 'pay page of no order', path: `/pay/${'A'.repeat(32)}`, status: 404 },
+  { name: 'app API reference', path: '/api/v1/docs' },
   { name: 'admin login', path: '/admin/login' },
   { name: 'admin orders', path: '/admin', admin: true },
   {

@@ -57,7 +57,7 @@ test('a request body is listed field by field, with the fields of named parts, a
   // items is an array of CartItemInput: its own fields are listed within.
   assert.match(createCart, /<code class="name">items<\/code> <span class="type">array of <a href="#schema-CartItemInput">CartItemInput<\/a><\/span> <span class="optional">optional<\/span><div class="notes">at most 50 items<\/div>/);
   assert.match(createCart, /<code class="name">quantity<\/code> <span class="type">integer<\/span> <span class="required">required<\/span><div class="notes">1–99<\/div>/);
-  assert.ok(createCart.includes(`<pre><code>{\n  &quot;items&quot;: [\n    {\n      &quot;slug&quot;: &quot;linen-tea-towel&quot;,`), 'the example, pretty-printed');
+  assert.ok(createCart.includes(`<pre tabindex="0" aria-label="Example"><code>{\n  &quot;items&quot;: [\n    {\n      &quot;slug&quot;: &quot;linen-tea-towel&quot;,`), 'the example, pretty-printed');
   const checkout = html.slice(html.indexOf('id="op-setCheckoutDetails"')).split('</article>')[0]!;
   // A named enum shows its values where the field is written.
   assert.match(checkout, /<code class="name">shipping<\/code>.*one of <code>PICKUP_POINT<\/code>, <code>HOME_DELIVERY<\/code>/);
@@ -123,7 +123,7 @@ test('every text from the document is escaped, in text and in attributes', () =>
   // page's own: with the text escaped there is no other "<" and no '"' inside a value.
   const tag = /<([a-z][a-z0-9]*)((?:\s+[a-z-]+="[^"<>]*")*)>/y;
   const allowedTags = ['html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'h2', 'h3', 'h4', 'p', 'span', 'code', 'pre', 'strong', 'a', 'nav', 'ul', 'li', 'main', 'section', 'article', 'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td'];
-  const allowedAttributes = ['lang', 'charset', 'name', 'content', 'nonce', 'id', 'class', 'href', 'aria-label'];
+  const allowedAttributes = ['lang', 'charset', 'name', 'content', 'nonce', 'id', 'class', 'href', 'aria-label', 'tabindex', 'role'];
   for (const start of [...html.matchAll(/<(?=[a-zA-Z])/g)].map((match) => match.index)) {
     tag.lastIndex = start;
     const found = tag.exec(html);
