@@ -19,6 +19,7 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { soapCallsOf, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox';
 import { buildIfNeeded, freePort, startShopInstance, type ShopInstance } from '../helpers/shop';
 import { CHECKOUT_DETAILS, HttpShopper } from '../helpers/shopper';
+import { sleep, waitFor } from '../helpers/wait';
 
 let ownPostgres: TestPostgres | undefined;
 if (!process.env.TEST_POSTGRES_URL) {
@@ -73,17 +74,6 @@ after(async () => {
   ownPostgres?.stop();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await sleep(200);
-  }
-}
 
 async function orderByToken(token: string) {
   return getDb().order.findUniqueOrThrow({

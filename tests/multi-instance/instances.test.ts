@@ -8,6 +8,7 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { soapCallsOf, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox';
 import { buildIfNeeded, startShopInstance, type ShopInstance } from '../helpers/shop';
 import { HttpShopper } from '../helpers/shopper';
+import { sleep, waitFor } from '../helpers/wait';
 
 // PostgreSQL: the one `npm test` started, or our own when run alone.
 let ownPostgres: TestPostgres | undefined;
@@ -55,17 +56,6 @@ after(async () => {
   ownPostgres?.stop();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await sleep(200);
-  }
-}
 
 /** A shopper who fills a cart on one instance and checks out on the other. */
 async function checkoutAcross(): Promise<{ token: string; shopper: HttpShopper }> {
