@@ -11,6 +11,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { checkActionEnvelope } from './app/action-envelope';
 import { crossSiteApiResponse, malformedApiPathResponse } from './lib/app-api/problems';
 import { getConfig } from './lib/config';
+import { servedOverHttps } from './lib/http/cookies';
 import { crossSiteProblem, newNonce, securityHeaders } from './lib/http/security-headers';
 import { builtStylesheetHashes } from './lib/http/stylesheet-hashes';
 
@@ -30,7 +31,7 @@ function ownOrigins(request: NextRequest, publicBaseUrl: string): string[] {
 export async function proxy(request: NextRequest) {
   const config = getConfig();
   const nonce = newNonce();
-  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https: config.publicBaseUrl.startsWith('https://'), styleHashes: builtStylesheetHashes() });
+  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https: servedOverHttps(), styleHashes: builtStylesheetHashes() });
   const answer = (status: number, message: string) => {
     const response = NextResponse.json({ error: message }, { status, headers: { 'cache-control': 'no-store' } });
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

@@ -2,7 +2,7 @@
 import { cookies } from 'next/headers';
 import { cache } from 'react';
 import { CART_COOKIE, CART_COOKIE_MAX_AGE_S, readCart } from '@/lib/cart';
-import { getConfig } from '@/lib/config';
+import { servedOverHttps } from '@/lib/http/cookies';
 import { getLocale } from './i18n';
 
 /** The shopper's cart, read once per request, its product names in the shopper's language. */
@@ -12,16 +12,13 @@ export async function cartCookieValue(): Promise<string | undefined> {
   return (await cookies()).get(CART_COOKIE)?.value;
 }
 
+const cartCookieOptions = (maxAge: number) => ({ httpOnly: true, sameSite: 'lax' as const, secure: servedOverHttps(), path: '/', maxAge });
+
 export async function rememberCart(cartId: string): Promise<void> {
-  (await cookies()).set(CART_COOKIE, cartId, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: getConfig().publicBaseUrl.startsWith('https://'),
-    path: '/',
-    maxAge: CART_COOKIE_MAX_AGE_S,
-  });
+  (await cookies()).set(CART_COOKIE, cartId, cartCookieOptions(CART_COOKIE_MAX_AGE_S));
 }
 
 export async function forgetCart(): Promise<void> {
-  (await cookies()).delete(CART_COOKIE);
+  // With the same attributes as it was set (Secure behind TLS), not a bare delete.
+  (await cookies()).set(CART_COOKIE, '', cartCookieOptions(0));
 }

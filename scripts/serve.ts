@@ -17,6 +17,8 @@ import { trustedForwardedFor } from '../lib/admin/client-address';
 import { getConfig } from '../lib/config';
 
 const root = path.resolve(import.meta.dirname, '..');
+/** Longer than any proxy's idle keep-alive to the shop (nginx's upstream keepalive_timeout). */
+const KEEP_ALIVE_MS = 65_000;
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -43,6 +45,11 @@ async function main(): Promise<void> {
       res.end('The shop could not answer this request.');
     });
   });
+  // A proxy in front keeps idle connections open to reuse them (deploy/nginx.conf: 60 s). Node's
+  // default of 5 s would close them under it, and a request nginx sends on a connection just closed
+  // fails; a POST (a checkout, a notification) is not resent, so the shopper or SEQR gets a 502.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, hostname, () => resolve());

@@ -1,6 +1,6 @@
 // `npm test`: every test, in order: unit, integration (real embedded database), the simulation, the database tests
-// again on PostgreSQL, two shop instances on one PostgreSQL, the security and app API contract tests, then browser tests in Debian's Chromium.
-// What they need (Chromium, PHP, zeep and suds, a JDK and JAX-WS RI, PostgreSQL) is installed with apt when missing and we are root.
+// again on PostgreSQL, two shop instances on one PostgreSQL, the same behind nginx with TLS, the security and app API contract tests, then browser tests in Debian's Chromium.
+// What they need (Chromium, PHP, zeep and suds, a JDK and JAX-WS RI, PostgreSQL, nginx) is installed with apt when missing and we are root.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,8 @@ ensureDebianPackages(() => succeeds('javac', ['-version']), ['default-jdk-headle
 ensureDebianPackages(() => succeeds('wsimport', ['-version']) && fs.existsSync('/usr/share/jaxws/lib/jaxws-rt.jar'), ['jaxws'], "JAX-WS RI's wsimport");
 // A real PostgreSQL server: the database-backed integration tests run against it as well as PGlite.
 ensureDebianPackages(() => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').length > 0, ['postgresql'], 'PostgreSQL');
+// A real reverse proxy with TLS in front of two instances (tests/proxy/nginx.test.ts, deploy/nginx.conf).
+ensureDebianPackages(() => fs.existsSync('/usr/sbin/nginx') && succeeds('openssl', ['version']), ['nginx', 'openssl'], 'nginx and openssl');
 
 const DATABASE_TESTS = ['schema-match', 'migrations', 'cart', 'payments', 'faults', 'payment-core', 'day-close', 'stock', 'mail', 'checkout-details', 'status-path'].map((name) => `tests/integration/${name}.test.ts`);
 const steps: { name: string; command: string[]; postgres?: true }[] = [
@@ -32,6 +34,8 @@ const steps: { name: string; command: string[]; postgres?: true }[] = [
   { name: 'integration (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...DATABASE_TESTS], postgres: true },
   // Two real shop processes (the production build) on one PostgreSQL database and one sandbox.
   { name: 'multi-instance (PostgreSQL)', command: [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', 'tests/multi-instance/instances.test.ts', 'tests/multi-instance/boot-order.test.ts', 'tests/multi-instance/app-api.test.ts'], postgres: true },
+  // nginx with TLS (deploy/nginx.conf) in front of two instances, driven through it by Chromium (issue 16).
+  { name: 'proxy (nginx, PostgreSQL)', command: ['npm', 'run', '--silent', 'test:proxy'], postgres: true },
   // Attacks replayed against the production build (issue 12, SECURITY.md), on both databases.
   { name: 'security (PGlite)', command: ['npm', 'run', '--silent', 'test:security'] },
   { name: 'security (PostgreSQL)', command: ['npm', 'run', '--silent', 'test:security'], postgres: true },

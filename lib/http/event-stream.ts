@@ -82,5 +82,7 @@ export function liveEventStream<T>(options: { signal: AbortSignal; first: T; rea
     },
     cancel: finish,
   });
-  return new Response(stream, { headers: { 'cache-control': 'no-store, no-cache', 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', ...options.headers } });
+  // X-Accel-Buffering: a proxy in front (nginx, deploy/nginx.conf) passes each event on at once
+  // instead of holding it until its buffer fills, even where its config buffers other responses.
+  return new Response(stream, { headers: { 'cache-control': 'no-store, no-cache, no-transform', 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no', ...options.headers } });
 }

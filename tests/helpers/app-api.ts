@@ -37,12 +37,13 @@ export async function answerOf(response: Response): Promise<Answer> {
   return { status: response.status, headers: response.headers, text, json };
 }
 
-export function appApi(baseUrl: string) {
+/** `fetcher`: another fetch (one that trusts a test certificate, for the proxy test). */
+export function appApi(baseUrl: string, fetcher: typeof fetch = fetch) {
   async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const type = options.type === undefined ? (payload === undefined ? null : 'application/json') : options.type;
     const headers: Record<string, string> = { 'accept-language': options.lang ?? 'en', ...(type ? { 'content-type': type } : {}), ...(options.key ? { 'idempotency-key': options.key } : {}), ...options.headers };
-    return answerOf(await fetch(`${baseUrl}${path}`, { method, headers, body: payload, redirect: 'manual' }));
+    return answerOf(await fetcher(`${baseUrl}${path}`, { method, headers, body: payload, redirect: 'manual' }));
   }
 
   async function ok(method: string, path: string, options: CallOptions = {}, status = 200): Promise<any> {
