@@ -346,9 +346,11 @@ for (const [how, halt] of [
       await victim.start();
     }
     // Back in rotation: nginx sends the restarted instance requests again (a rolling restart waits for this).
+    const healthChecks = proxied(/GET \/api\/health /).length;
     await waitFor(`nginx to send ${victim.name} requests again`, async () => {
       await httpsRequest(`${proxy.url}/api/health`, tls.certificate);
-      return proxied(/GET \/api\/health /).at(-1)!.upstream === `127.0.0.1:${victim.port}`;
+      // Only this restart's lines; nginx writes each just after it answers, so one may come a read late.
+      return proxied(/GET \/api\/health /).slice(healthChecks).some((line) => line.upstream === `127.0.0.1:${victim.port}` && line.status === 200);
     }, 15_000);
   });
 }
